@@ -1,0 +1,45 @@
+/* The `racefuzz` front command: one verb a file (cmd_<verb>.c), dispatched from main.c.
+ * Exit codes (docs/cli.md): 0 success / nothing found, 1 findings (fuzz, demo, replay:
+ * reproduced), 2 usage or input error, 3 environment error (missing engine, build). */
+#ifndef RF_CLI_H
+#define RF_CLI_H
+
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FOUND = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_ENV = 3,
+};
+
+struct cli_verb {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the verb */
+    void (*help)(void);
+};
+
+int cmd_corpus(int argc, char **argv);
+void cmd_corpus_help(void);
+int cmd_fuzz(int argc, char **argv);
+void cmd_fuzz_help(void);
+int cmd_demo(int argc, char **argv);
+void cmd_demo_help(void);
+
+/* Directory holding the racefuzz binary (the build tree); other artefacts are found
+ * relative to it. */
+const char *cli_self_dir(void);
+
+/* The source tree root (RACEFUZZ_ROOT, or found from the build tree). */
+const char *cli_root_dir(void);
+
+/* True when argv[i] is -h/--help. */
+int cli_is_help(const char *arg);
+
+/* Parses a decimal option value in [0, max]; logs "--OPT: problem" on failure. */
+int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
+                  unsigned long long *out);
+
+/* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json (or takes --config PATH). */
+int cli_config_path(const char *target, const char *config, char *out, size_t cap);
+
+#endif

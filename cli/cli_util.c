@@ -1,0 +1,33 @@
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "log.h"
+
+int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
+                  unsigned long long *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) {
+        LOG_E("--%s: '%s' is not an integer in 0..%llu", opt, text, max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int cli_config_path(const char *target, const char *config, char *out, size_t cap) {
+    int n;
+    if (config != NULL)
+        n = snprintf(out, cap, "%s", config);
+    else if (target != NULL)
+        n = snprintf(out, cap, "%s/targets/%s/racefuzz.json", cli_root_dir(), target);
+    else {
+        LOG_E("name a target with --target NAME or --config PATH");
+        return 0;
+    }
+    return n > 0 && (size_t)n < cap;
+}

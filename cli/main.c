@@ -1,0 +1,88 @@
+/* racefuzz: the front command. Finds the verb and hands over; nothing else. */
+#define _POSIX_C_SOURCE 200809L
+#include <limits.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+
+static const struct cli_verb verbs[] = {
+    {"demo", "the main job: build, fuzz the sample targets briefly, list what was found", cmd_demo,
+     cmd_demo_help},
+    {"corpus", "generate seeds, show a binary input as JSON, build one from JSON", cmd_corpus,
+     cmd_corpus_help},
+    {"fuzz", "run a bounded campaign on a target with libFuzzer or AFL++", cmd_fuzz, cmd_fuzz_help},
+};
+
+#define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))
+
+static char self_dir[PATH_MAX];
+static char root_dir[PATH_MAX];
+
+const char *cli_self_dir(void) {
+    return self_dir;
+}
+
+const char *cli_root_dir(void) {
+    return root_dir;
+}
+
+int cli_is_help(const char *arg) {
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/* The build tree records its source tree in CMakeCache.txt; RACEFUZZ_ROOT overrides. */
+static void find_dirs(void) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    snprintf(self_dir, sizeof(self_dir), "%s", n > 0 ? dirname(exe) : ".");
+    const char *env = getenv("RACEFUZZ_ROOT");
+    if (env != NULL) {
+        snprintf(root_dir, sizeof(root_dir), "%s", env);
+        return;
+    }
+    snprintf(root_dir, sizeof(root_dir), "%s", RACEFUZZ_SOURCE_DIR);
+}
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: racefuzz VERB [options]   (racefuzz VERB --help for details)\n\n"
+                 "Coverage-guided fuzzing of concurrent Go services and their C protocol layer.\n\n"
+                 "verbs:\n");
+    for (size_t i = 0; i < VERB_COUNT; i++)
+        fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(out, "\nexit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error\n");
+}
+
+int main(int argc, char **argv) {
+    log_init_from_env();
+    find_dirs();
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("racefuzz %s\n", RACEFUZZ_VERSION);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < VERB_COUNT; i++) {
+        if (strcmp(argv[1], verbs[i].name) != 0)
+            continue;
+        if (argc > 2 && cli_is_help(argv[2])) {
+            verbs[i].help();
+            return CLI_EXIT_OK;
+        }
+        return verbs[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "racefuzz: unknown verb '%s'\n\n", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,148 @@
+#define _POSIX_C_SOURCE 200809L
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static bool read_all(int fd, uint8_t *p, size_t size) {
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, p + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        got += (size_t)n;
+    }
+    return true;
+}
+
+bool fileio_read(const char *path, size_t max_size, struct fileio_buf *out) {
+    struct stat st;
+    out->data = NULL;
+    out->size = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        PLOG_E("%s: cannot open", path);
+        return false;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        LOG_E("%s: not a regular file", path);
+        goto fail;
+    }
+    if ((size_t)st.st_size > max_size) {
+        LOG_E("%s: %lld bytes, more than the %zu allowed", path, (long long)st.st_size, max_size);
+        goto fail;
+    }
+    out->size = (size_t)st.st_size;
+    out->data = malloc(out->size + 1);
+    if (out->data == NULL) {
+        LOG_E("%s: out of memory", path);
+        goto fail;
+    }
+    if (!read_all(fd, out->data, out->size)) {
+        PLOG_E("%s: read failed", path);
+        goto fail;
+    }
+    out->data[out->size] = '\0';
+    close(fd);
+    return true;
+fail:
+    close(fd);
+    fileio_buf_free(out);
+    return false;
+}
+
+void fileio_buf_free(struct fileio_buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->size = 0;
+}
+
+static bool write_all(int fd, const uint8_t *p, size_t size) {
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        size -= (size_t)n;
+    }
+    return true;
+}
+
+static bool fsync_dir_of(const char *path) {
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return false;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+bool fileio_write_atomic(const char *path, const void *data, size_t size) {
+    char tmp[4096];
+    int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof(tmp)) {
+        LOG_E("%s: path too long", path);
+        return false;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        PLOG_E("%s: cannot create", tmp);
+        return false;
+    }
+    if (!write_all(fd, data, size) || fsync(fd) != 0) {
+        PLOG_E("%s: write failed", tmp);
+        goto fail;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        PLOG_E("%s: close failed", tmp);
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        PLOG_E("%s: cannot rename into place", path);
+        goto fail;
+    }
+    return fsync_dir_of(path);
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return false;
+}
+
+bool fileio_mkdirs(const char *path) {
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof(buf))
+        return false;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return false;
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        return false;
+    struct stat st;
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+}

@@ -1,0 +1,31 @@
+/* Tunables, one place, each with the reason for its value (AFL++ config.h style). */
+#ifndef RF_CONFIG_H
+#define RF_CONFIG_H
+
+/* Default cap on one frame's payload. Protocol messages of the services we target are
+ * small; a larger cap only lets a lying length make the decoder allocate gigabytes. */
+#define RF_FRAME_MAX_LEN_DEFAULT (1u << 20)
+
+/* Upper bound on frames in one stream the mutator will hold. libFuzzer's default
+ * -max_len is 4096, so 4-byte headers alone cap a real stream near 1024 frames. */
+#define RF_MUT_MAX_FRAMES 1024
+
+/* Stacked operations per mutation call: 1 + rng_below(RF_MUT_STACK). libFuzzer's own
+ * mutator stacks up to 5; the same depth keeps the two comparable in the benchmark. */
+#define RF_MUT_STACK 4
+
+/* One call in this many lies about a length field on purpose. Low enough that at least
+ * 95% of outputs stay well-formed, high enough that decoders' length checks get hit. */
+#define RF_MUT_LIE_ONE_IN 64
+
+/* Longest dictionary token kept; AFL++ uses 128 (MAX_DICT_FILE) for the same reason:
+ * tokens are magic values and keywords, not payloads. */
+#define RF_DICT_MAX_TOKEN 128
+
+/* Most dictionary tokens kept. */
+#define RF_DICT_MAX_TOKENS 512
+
+/* Largest file the CLI reads (seed, crash, config): bigger inputs are not fuzz inputs. */
+#define RF_MAX_FILE_SIZE (64u << 20)
+
+#endif

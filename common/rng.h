@@ -1,0 +1,36 @@
+/* A small seeded PRNG (splitmix64). Every mutation decision goes through it, so one
+ * seed reproduces one mutation exactly, on any machine. */
+#ifndef RF_RNG_H
+#define RF_RNG_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct rng {
+    uint64_t state;
+};
+
+static inline void rng_seed(struct rng *r, uint64_t seed) {
+    r->state = seed;
+}
+
+static inline uint64_t rng_next(struct rng *r) {
+    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n); n == 0 yields 0 so callers need no special case for empty ranges. */
+static inline size_t rng_below(struct rng *r, size_t n) {
+    if (n == 0)
+        return 0;
+    return (size_t)(rng_next(r) % n);
+}
+
+/* True with probability 1/n. */
+static inline int rng_one_in(struct rng *r, size_t n) {
+    return rng_below(r, n) == 0;
+}
+
+#endif

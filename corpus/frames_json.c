@@ -1,0 +1,178 @@
+#include "frames_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "frame.h"
+#include "log.h"
+
+static bool printable(const uint8_t *p, size_t n) {
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 0x20 || p[i] > 0x7e)
+            return false;
+    return true;
+}
+
+static char *to_hex(const uint8_t *p, size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    char *s = malloc(2 * n + 1);
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        s[2 * i] = digits[p[i] >> 4];
+        s[2 * i + 1] = digits[p[i] & 15];
+    }
+    s[2 * n] = '\0';
+    return s;
+}
+
+/* Adds {"hex": ...} or, for printable bytes, {"text": ...} to obj. */
+static bool add_bytes(cJSON *obj, const uint8_t *p, size_t n) {
+    if (printable(p, n)) {
+        char *t = malloc(n + 1);
+        if (t == NULL)
+            return false;
+        memcpy(t, p, n);
+        t[n] = '\0';
+        bool ok = cJSON_AddStringToObject(obj, "text", t) != NULL;
+        free(t);
+        return ok;
+    }
+    char *h = to_hex(p, n);
+    bool ok = h != NULL && cJSON_AddStringToObject(obj, "hex", h) != NULL;
+    free(h);
+    return ok;
+}
+
+static bool add_trailing(cJSON *view, const struct frame_iter *it, enum frame_err err) {
+    cJSON *t = cJSON_AddObjectToObject(view, "trailing");
+    return t != NULL && cJSON_AddNumberToObject(t, "offset", (double)it->off) != NULL &&
+           cJSON_AddStringToObject(t, "error", frame_strerror(err)) != NULL &&
+           add_bytes(t, it->buf + it->off, it->size - it->off);
+}
+
+cJSON *frames_json_view(const uint8_t *buf, size_t size) {
+    cJSON *view = cJSON_CreateObject(), *arr;
+    if (view == NULL)
+        return NULL;
+    if (cJSON_AddStringToObject(view, "format", "frames") == NULL ||
+        cJSON_AddNumberToObject(view, "size", (double)size) == NULL ||
+        (arr = cJSON_AddArrayToObject(view, "frames")) == NULL)
+        goto fail;
+    struct frame_iter it;
+    struct frame f;
+    enum frame_err err;
+    frame_iter_init(&it, buf, size, UINT32_MAX);
+    while ((err = frame_iter_next(&it, &f)) == FRAME_OK) {
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
+            cJSON_AddNumberToObject(o, "len", f.len) == NULL || !add_bytes(o, f.data, f.len))
+            goto fail;
+    }
+    if (err != FRAME_END && !add_trailing(view, &it, err))
+        goto fail;
+    return view;
+fail:
+    cJSON_Delete(view);
+    return NULL;
+}
+
+/* Decodes {"hex"} or {"text"} of obj into a malloc'd buffer. */
+static bool get_bytes(const cJSON *obj, uint8_t **p, size_t *n, const char **why) {
+    const cJSON *hex = cJSON_GetObjectItemCaseSensitive(obj, "hex");
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(obj, "text");
+    *why = "needs a \"hex\" or a \"text\" string";
+    if (cJSON_IsString(text)) {
+        *n = strlen(text->valuestring);
+        *p = malloc(*n + 1);
+        if (*p != NULL)
+            memcpy(*p, text->valuestring, *n);
+        return *p != NULL;
+    }
+    if (!cJSON_IsString(hex))
+        return false;
+    size_t cap = strlen(hex->valuestring) / 2 + 1;
+    *p = malloc(cap);
+    *why = "\"hex\" has an odd length or a non-hex digit";
+    if (*p != NULL && dict_hex_decode(hex->valuestring, *p, cap, n))
+        return true;
+    free(*p);
+    *p = NULL;
+    return false;
+}
+
+/* Appends n bytes, growing *buf. */
+static bool append(uint8_t **buf, size_t *size, size_t *cap, const uint8_t *p, size_t n) {
+    if (*size + n > *cap) {
+        size_t c = (*size + n) * 2 + 64;
+        uint8_t *q = realloc(*buf, c);
+        if (q == NULL)
+            return false;
+        *buf = q;
+        *cap = c;
+    }
+    if (n > 0)
+        memcpy(*buf + *size, p, n);
+    *size += n;
+    return true;
+}
+
+static bool build_frame(const cJSON *o, size_t i, const char *origin, uint8_t **buf, size_t *size,
+                        size_t *cap) {
+    uint8_t *p;
+    size_t n;
+    const char *why;
+    if (!get_bytes(o, &p, &n, &why)) {
+        LOG_E("%s: frames[%zu]: %s", origin, i, why);
+        return false;
+    }
+    const cJSON *len = cJSON_GetObjectItemCaseSensitive(o, "len");
+    bool ok = true;
+    if (len != NULL && (!cJSON_IsNumber(len) || len->valuedouble != (double)n)) {
+        LOG_E("%s: frames[%zu]: \"len\" says %g but the payload has %zu bytes", origin, i,
+              cJSON_IsNumber(len) ? len->valuedouble : -1.0, n);
+        ok = false;
+    }
+    uint8_t hdr[FRAME_HEADER_LEN];
+    frame_store_le32(hdr, (uint32_t)n);
+    ok = ok && n <= UINT32_MAX && append(buf, size, cap, hdr, sizeof(hdr)) && append(buf, size, cap, p, n);
+    free(p);
+    return ok;
+}
+
+bool frames_json_build(const cJSON *view, const char *origin, uint8_t **out, size_t *out_size) {
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(view, "frames");
+    const cJSON *trailing = cJSON_GetObjectItemCaseSensitive(view, "trailing");
+    uint8_t *buf = NULL;
+    size_t size = 0, cap = 0, i = 0;
+    if (!cJSON_IsArray(arr)) {
+        LOG_E("%s: expected an object with a \"frames\" array", origin);
+        return false;
+    }
+    for (const cJSON *o = arr->child; o != NULL; o = o->next, i++)
+        if (!build_frame(o, i, origin, &buf, &size, &cap))
+            goto fail;
+    if (trailing != NULL) {
+        uint8_t *p;
+        size_t n;
+        const char *why;
+        if (!get_bytes(trailing, &p, &n, &why)) {
+            LOG_E("%s: trailing: %s", origin, why);
+            goto fail;
+        }
+        bool ok = append(&buf, &size, &cap, p, n);
+        free(p);
+        if (!ok)
+            goto fail;
+    }
+    *out = buf != NULL ? buf : malloc(1);
+    *out_size = size;
+    return *out != NULL;
+fail:
+    free(buf);
+    return false;
+}

@@ -1,0 +1,191 @@
+#define _GNU_SOURCE
+#include "campaign.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "rf_config.h"
+#include "subproc.h"
+
+/* Engines get this long past the budget to write their findings and exit. */
+#define CAMPAIGN_GRACE_S 30.0
+#define CAMPAIGN_MAX_ARGS 64
+
+static const char *const engine_names[CAMPAIGN_ENGINE_COUNT] = {
+    [CAMPAIGN_LIBFUZZER] = "libfuzzer",
+    [CAMPAIGN_AFL] = "afl",
+};
+
+const char *campaign_engine_name(enum campaign_engine e) {
+    return (unsigned)e < CAMPAIGN_ENGINE_COUNT ? engine_names[e] : "?";
+}
+
+bool campaign_engine_parse(const char *name, enum campaign_engine *out) {
+    for (int e = 0; e < CAMPAIGN_ENGINE_COUNT; e++)
+        if (strcmp(name, engine_names[e]) == 0) {
+            *out = (enum campaign_engine)e;
+            return true;
+        }
+    return false;
+}
+
+struct argbuf {
+    char *argv[CAMPAIGN_MAX_ARGS + 1];
+    char store[CAMPAIGN_MAX_ARGS][512];
+    size_t n;
+};
+
+static bool arg(struct argbuf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool arg(struct argbuf *a, const char *fmt, ...) {
+    if (a->n >= CAMPAIGN_MAX_ARGS)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(a->store[a->n], sizeof(a->store[a->n]), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(a->store[a->n]))
+        return false;
+    a->argv[a->n] = a->store[a->n];
+    a->argv[++a->n] = NULL;
+    return true;
+}
+
+/* The first regular file in dir whose name starts with one of the prefixes. */
+static bool first_file(const char *dir, const char *const *prefixes, char *out, size_t cap) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    bool found = false;
+    if (d == NULL)
+        return false;
+    while (!found && (e = readdir(d)) != NULL)
+        for (size_t i = 0; prefixes[i] != NULL && !found; i++)
+            if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) == 0) {
+                int n = snprintf(out, cap, "%s/%s", dir, e->d_name);
+                found = n > 0 && (size_t)n < cap;
+            }
+    closedir(d);
+    return found;
+}
+
+static bool libfuzzer_args(const struct campaign_opts *o, struct argbuf *a) {
+    bool ok = arg(a, "%s", o->fuzzer) && arg(a, "-seed=%llu", (unsigned long long)o->seed) &&
+              arg(a, "-max_total_time=%d", (int)(o->time_s + 0.5)) &&
+              arg(a, "-artifact_prefix=%s/findings/", o->work_dir) &&
+              arg(a, "-print_final_stats=1");
+    if (ok && o->max_len > 0)
+        ok = arg(a, "-max_len=%zu", o->max_len);
+    if (ok && o->dict != NULL)
+        ok = arg(a, "-dict=%s", o->dict);
+    for (size_t i = 0; ok && i < o->nextra; i++)
+        ok = arg(a, "%s", o->extra[i]);
+    return ok && arg(a, "%s/corpus", o->work_dir) && arg(a, "%s", o->seeds_dir);
+}
+
+static bool afl_args(const struct campaign_opts *o, struct argbuf *a) {
+    bool ok = arg(a, "afl-fuzz") && arg(a, "-i") && arg(a, "%s", o->seeds_dir) && arg(a, "-o") &&
+              arg(a, "%s/afl", o->work_dir) && arg(a, "-s") &&
+              arg(a, "%llu", (unsigned long long)o->seed) && arg(a, "-V") &&
+              arg(a, "%d", (int)(o->time_s + 0.5));
+    if (ok && o->max_len > 0)
+        ok = arg(a, "-G") && arg(a, "%zu", o->max_len);
+    if (ok && o->dict != NULL)
+        ok = arg(a, "-x") && arg(a, "%s", o->dict);
+    for (size_t i = 0; ok && i < o->nextra; i++)
+        ok = arg(a, "%s", o->extra[i]);
+    return ok && arg(a, "--") && arg(a, "%s", o->fuzzer);
+}
+
+/* Reads "key: value" / "stat::key: value" numbers from engine output or a stats file. */
+static double stat_value(const char *path, const char *key) {
+    struct fileio_buf b;
+    double v = 0;
+    if (!fileio_read(path, RF_MAX_FILE_SIZE, &b))
+        return 0;
+    const char *p = (const char *)b.data, *hit = NULL;
+    while ((p = strstr(p, key)) != NULL)
+        hit = p++, (void)0;
+    if (hit != NULL) {
+        hit = strchr(hit, ':');
+        if (hit != NULL)
+            v = strtod(hit + 1, NULL);
+    }
+    fileio_buf_free(&b);
+    return v;
+}
+
+static void progress_tick(double elapsed, void *arg) {
+    const struct campaign_opts *o = arg;
+    if (((int)elapsed) % 10 == 0)
+        fprintf(stderr, "racefuzz: %s on %s: %.0fs / %.0fs\n", campaign_engine_name(o->engine),
+                o->fuzzer, elapsed, o->time_s);
+}
+
+static void collect(const struct campaign_opts *o, struct campaign_result *r) {
+    static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
+    static const char *const afl_prefixes[] = {"id:", NULL};
+    char dir[4096], stats[4096];
+    if (o->engine == CAMPAIGN_LIBFUZZER) {
+        snprintf(dir, sizeof(dir), "%s/findings", o->work_dir);
+        r->found = first_file(dir, lf_prefixes, r->crash, sizeof(r->crash));
+        r->execs_per_s = stat_value(r->log, "stat::average_exec_per_sec");
+        r->execs = (unsigned long long)stat_value(r->log, "stat::number_of_executed_units");
+        return;
+    }
+    snprintf(dir, sizeof(dir), "%s/afl/default/crashes", o->work_dir);
+    r->found = first_file(dir, afl_prefixes, r->crash, sizeof(r->crash));
+    if (!r->found) {
+        snprintf(dir, sizeof(dir), "%s/afl/default/hangs", o->work_dir);
+        r->found = first_file(dir, afl_prefixes, r->crash, sizeof(r->crash));
+    }
+    snprintf(stats, sizeof(stats), "%s/afl/default/fuzzer_stats", o->work_dir);
+    r->execs_per_s = stat_value(stats, "execs_per_sec");
+    r->execs = (unsigned long long)stat_value(stats, "execs_done");
+}
+
+bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
+    struct argbuf a = {.n = 0};
+    char findings[4096];
+    memset(r, 0, sizeof(*r));
+    snprintf(findings, sizeof(findings), "%s/findings", o->work_dir);
+    char corpus[4096];
+    snprintf(corpus, sizeof(corpus), "%s/corpus", o->work_dir);
+    if (!fileio_mkdirs(findings) || !fileio_mkdirs(corpus)) {
+        LOG_E("%s: cannot create the work directory", o->work_dir);
+        return false;
+    }
+    snprintf(r->log, sizeof(r->log), "%s/engine.log", o->work_dir);
+    bool ok = o->engine == CAMPAIGN_LIBFUZZER ? libfuzzer_args(o, &a) : afl_args(o, &a);
+    if (!ok) {
+        LOG_E("%s: too many or too long engine arguments", o->fuzzer);
+        return false;
+    }
+    char mut_env[4200];
+    snprintf(mut_env, sizeof(mut_env), "AFL_CUSTOM_MUTATOR_LIBRARY=%s",
+             o->afl_mutator != NULL ? o->afl_mutator : "");
+    /* AFL++ as root on a CI box: no CPU governor, no UI, stop at the first crash. */
+    const char *afl_env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_UI=1", "AFL_BENCH_UNTIL_CRASH=1",
+                             "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_NO_AFFINITY=1",
+                             o->afl_mutator != NULL ? mut_env : NULL, NULL};
+    struct subproc_opts so = {
+        .argv = a.argv,
+        .env_add = o->engine == CAMPAIGN_AFL ? afl_env : NULL,
+        .output_path = r->log,
+        .timeout_s = o->time_s + CAMPAIGN_GRACE_S,
+        .tick = o->progress ? progress_tick : NULL,
+        .tick_arg = (void *)o,
+    };
+    struct subproc_result sr;
+    if (!subproc_run(&so, &sr))
+        return false;
+    r->ran = !sr.timed_out;
+    r->seconds = sr.seconds;
+    collect(o, r);
+    return true;
+}

@@ -1,0 +1,44 @@
+/* One bounded campaign: an engine (libFuzzer or AFL++) run on one fuzz target binary with
+ * seeds, a dictionary, a time budget and a fixed seed, and what came out of it: the first
+ * crash input, time to it, executions per second. The front command's `fuzz` and `demo`
+ * verbs and the benchmarks are built on this. */
+#ifndef RF_CAMPAIGN_H
+#define RF_CAMPAIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum campaign_engine { CAMPAIGN_LIBFUZZER, CAMPAIGN_AFL, CAMPAIGN_ENGINE_COUNT };
+
+struct campaign_opts {
+    enum campaign_engine engine;
+    const char *fuzzer;      /* the target binary for that engine */
+    const char *seeds_dir;   /* read only; never written */
+    const char *work_dir;    /* created; holds corpus, findings and the engine log */
+    const char *dict;        /* dictionary file, or NULL */
+    const char *afl_mutator; /* AFL++ custom mutator library, or NULL for AFL++'s own */
+    double time_s;
+    uint64_t seed;
+    size_t max_len;
+    char *const *extra; /* engine flags passed through (after `--`) */
+    size_t nextra;
+    bool progress; /* a line on stderr every 10 s */
+};
+
+struct campaign_result {
+    bool ran;   /* the engine started and stopped by itself or at the budget */
+    bool found; /* a crash (or hang/leak) input was saved */
+    double seconds;
+    char crash[4096];   /* first finding's path */
+    char log[4096];     /* the engine's own output */
+    double execs_per_s; /* from the engine's final statistics; 0 when unknown */
+    unsigned long long execs;
+};
+
+const char *campaign_engine_name(enum campaign_engine e);
+bool campaign_engine_parse(const char *name, enum campaign_engine *out);
+
+bool campaign_run(const struct campaign_opts *o, struct campaign_result *r);
+
+#endif

@@ -1,0 +1,99 @@
+/* AFL++ custom-mutator library (AFL_CUSTOM_MUTATOR_LIBRARY), for afl-fuzz 4.04c and
+ * later: structure-aware fuzzing plus the trim trio, so AFL++'s trimming drops frames and
+ * shortens payloads instead of cutting through length prefixes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_api.h"
+#include "frame_mutate.h"
+#include "frame_trim.h"
+#include "log.h"
+#include "mutator_env.h"
+#include "rng.h"
+
+struct afl_glue {
+    struct fmut *mut;
+    struct fmut_opts opts;
+    struct dict dict;
+    struct rng rng; /* per-call seeds, derived from afl-fuzz's -s seed */
+    uint8_t *out;
+    size_t out_cap;
+    struct ftrim trim;
+    bool trimming;
+    char desc[256]; /* afl_custom_describe's answer; lives as long as the instance */
+};
+
+void *afl_custom_init(void *afl, unsigned int seed) {
+    (void)afl;
+    struct afl_glue *g = calloc(1, sizeof(*g));
+    if (g == NULL)
+        return NULL;
+    if (!mutator_env_load(&g->opts, &g->dict) || (g->mut = fmut_new()) == NULL) {
+        free(g);
+        return NULL;
+    }
+    rng_seed(&g->rng, seed);
+    return g;
+}
+
+size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,
+                       uint8_t *add_buf, size_t add_buf_size, size_t max_size) {
+    struct afl_glue *g = data;
+    if (g->out_cap < max_size) {
+        uint8_t *p = realloc(g->out, max_size);
+        if (p == NULL) {
+            *out_buf = buf; /* AFL++ treats an unchanged buffer as a no-op mutation */
+            return buf_size;
+        }
+        g->out = p;
+        g->out_cap = max_size;
+    }
+    g->opts.max_size = max_size;
+    *out_buf = g->out;
+    return fmut_mutate(g->mut, &g->opts, buf, buf_size, add_buf, add_buf_size, g->out,
+                       rng_next(&g->rng));
+}
+
+const char *afl_custom_describe(void *data, size_t max_description_len) {
+    struct afl_glue *g = data;
+    const char *d = fmut_describe(g->mut);
+    /* AFL++ puts this in a file name: truncate rather than let it refuse the name. */
+    size_t n = strlen(d);
+    if (n >= sizeof(g->desc))
+        n = sizeof(g->desc) - 1;
+    if (n > max_description_len)
+        n = max_description_len;
+    memcpy(g->desc, d, n);
+    g->desc[n] = '\0';
+    return g->desc;
+}
+
+int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size) {
+    struct afl_glue *g = data;
+    if (g->trimming)
+        ftrim_free(&g->trim);
+    g->trimming = true;
+    return ftrim_init(&g->trim, buf, buf_size, g->opts.max_frame_len);
+}
+
+size_t afl_custom_trim(void *data, uint8_t **out_buf) {
+    struct afl_glue *g = data;
+    return ftrim_candidate(&g->trim, (const uint8_t **)out_buf);
+}
+
+int32_t afl_custom_post_trim(void *data, unsigned char success) {
+    struct afl_glue *g = data;
+    return ftrim_result(&g->trim, success != 0);
+}
+
+void afl_custom_deinit(void *data) {
+    struct afl_glue *g = data;
+    if (g == NULL)
+        return;
+    if (g->trimming)
+        ftrim_free(&g->trim);
+    fmut_free(g->mut);
+    free(g->out);
+    free(g);
+}
