@@ -112,7 +112,7 @@ static double stat_value(const char *path, const char *key) {
     while ((p = strstr(p, key)) != NULL)
         hit = p++, (void)0;
     if (hit != NULL) {
-        hit = strchr(hit, ':');
+        hit = strchr(hit + strlen(key), ':');
         if (hit != NULL)
             v = strtod(hit + 1, NULL);
     }

@@ -27,6 +27,11 @@ struct fmut {
     size_t arena_cap, arena_used;
     struct rng rng;
     const struct fmut_opts *o;
+    /* What the last call did, kept as op numbers: formatting names on every call would
+     * cost more than the mutation itself; fmut_describe() formats on demand. */
+    uint8_t applied[RF_MUT_STACK + 1];
+    size_t napplied;
+    const char *extra; /* "lie_len", "crossover_cut", ... or NULL */
     char desc[256];
     uint64_t counts[FMUT_OP_COUNT];
 };
@@ -436,15 +441,18 @@ const uint64_t *fmut_op_counts(const struct fmut *m) {
     return m->counts;
 }
 
-const char *fmut_describe(const struct fmut *m) {
-    return m->desc;
+static void desc_add(char *buf, size_t cap, const char *name) {
+    size_t used = strlen(buf);
+    snprintf(buf + used, cap - used, "%s%s", used > 0 ? "," : "", name);
 }
 
-static void describe_append(struct fmut *m, const char *name) {
-    size_t used = strlen(m->desc);
-    if (used + strlen(name) + 2 >= sizeof(m->desc))
-        return;
-    snprintf(m->desc + used, sizeof(m->desc) - used, "%s%s", used > 0 ? "," : "", name);
+const char *fmut_describe(struct fmut *m) {
+    m->desc[0] = '\0';
+    for (size_t i = 0; i < m->napplied; i++)
+        desc_add(m->desc, sizeof(m->desc), fmut_ops[m->applied[i]].name);
+    if (m->extra != NULL)
+        desc_add(m->desc, sizeof(m->desc), m->extra);
+    return m->desc;
 }
 
 /* ---- driver ---------------------------------------------------------------------------- */
@@ -454,7 +462,8 @@ static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, s
                  const uint8_t *in2, size_t in2_size, uint64_t seed) {
     m->o = o;
     rng_seed(&m->rng, seed);
-    m->desc[0] = '\0';
+    m->napplied = 0;
+    m->extra = NULL;
     m->arena_used = 0;
     size_t arena_need = FMUT_ARENA_SLOTS * (o->max_size + FMUT_ARENA_SLACK);
     if (!grow(&m->input, &m->input_cap, in_size + 1) ||
@@ -484,7 +493,8 @@ static void apply_one(struct fmut *m) {
         enum fmut_op op = (enum fmut_op)rng_below(&m->rng, FMUT_OP_COUNT);
         if (fmut_ops[op].fn(m)) {
             m->counts[op]++;
-            describe_append(m, fmut_ops[op].name);
+            if (m->napplied < sizeof(m->applied))
+                m->applied[m->napplied++] = (uint8_t)op;
             return;
         }
     }
@@ -511,7 +521,7 @@ static void lie_about_length(struct fmut *m, uint8_t *out) {
         break;
     }
     frame_store_le32(out + off, lie);
-    describe_append(m, "lie_len");
+    m->extra = "lie_len";
 }
 
 static size_t emit(struct fmut *m, uint8_t *out) {
@@ -552,10 +562,10 @@ size_t fmut_crossover(struct fmut *m, const struct fmut_opts *o, const uint8_t *
         for (size_t j = from; j < m->ndonor; j++)
             if (!insert_view(m, m->n, m->donor[j]))
                 break;
-        describe_append(m, "crossover_cut");
+        m->extra = "crossover_cut";
     } else {
         op_splice_frames(m);
-        describe_append(m, "crossover_splice");
+        m->extra = "crossover_splice";
     }
     return emit(m, out);
 }

@@ -69,8 +69,9 @@ size_t fmut_crossover(struct fmut *m, const struct fmut_opts *o, const uint8_t *
                       size_t in1_size, const uint8_t *in2, size_t in2_size, uint8_t *out,
                       uint64_t seed);
 
-/* Names of the operations the last call applied, e.g. "dup_frame,arith16"; owned by m. */
-const char *fmut_describe(const struct fmut *m);
+/* Names of the operations the last call applied, e.g. "dup_frame,arith16"; owned by m,
+ * valid until the next call. */
+const char *fmut_describe(struct fmut *m);
 
 const char *fmut_op_name(enum fmut_op op);
 

@@ -53,8 +53,12 @@ static enum planted_result on_commit(struct planted_session *s, const uint8_t *p
         return PLANTED_ERR_FIELD;
     /* PLANTED BUG: p[1] is trusted; the check against s->body_total is missing. */
     memcpy(out, p + 2, p[1]);
+    /* The commit is accepted when its bytes sum to zero (the last byte balances them). */
+    uint8_t sum = 0;
+    for (size_t i = 0; i < p[1]; i++)
+        sum = (uint8_t)(sum + out[i]);
     free(out);
-    return PLANTED_OK;
+    return sum == 0 ? PLANTED_OK : PLANTED_ERR_FIELD;
 }
 
 static enum planted_result on_frame(struct planted_session *s, const struct frame *f) {

@@ -1,0 +1,3 @@
+module racefuzz/targets/orders
+
+go 1.19
