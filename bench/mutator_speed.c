@@ -33,8 +33,8 @@ int main(int argc, char **argv) {
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
     double sec = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-    printf("mutations_per_sec %.0f ns_per_mutation %.1f (avg out %.1f bytes)\n", (double)iters / sec,
-           sec * 1e9 / (double)iters, (double)total / (double)iters);
+    printf("mutations_per_sec %.0f ns_per_mutation %.1f (avg out %.1f bytes)\n",
+           (double)iters / sec, sec * 1e9 / (double)iters, (double)total / (double)iters);
     for (size_t i = 0; i < nseeds; i++)
         fileio_buf_free(&seeds[i]);
     free(seeds);

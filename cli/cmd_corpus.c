@@ -31,20 +31,30 @@ struct gen_args {
 };
 
 static int parse_gen(int argc, char **argv, struct gen_args *a) {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'}, {"target", required_argument, NULL, 't'},
-        {"config", required_argument, NULL, 'c'}, {"out", required_argument, NULL, 'o'},
-        {"count", required_argument, NULL, 'n'},  {"seed", required_argument, NULL, 's'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {"target", required_argument, NULL, 't'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"count", required_argument, NULL, 'n'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     *a = (struct gen_args){.format = "frames", .count = 16, .seed = 1};
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'f': a->format = optarg; break;
-        case 't': a->target = optarg; break;
-        case 'c': a->config = optarg; break;
-        case 'o': a->out = optarg; break;
+        case 'f':
+            a->format = optarg;
+            break;
+        case 't':
+            a->target = optarg;
+            break;
+        case 'c':
+            a->config = optarg;
+            break;
+        case 'o':
+            a->out = optarg;
+            break;
         case 'n':
             if (!cli_parse_u64("count", optarg, 100000, &a->count))
                 return 0;
@@ -53,7 +63,8 @@ static int parse_gen(int argc, char **argv, struct gen_args *a) {
             if (!cli_parse_u64("seed", optarg, ~0ULL, &a->seed))
                 return 0;
             break;
-        default: return 0;
+        default:
+            return 0;
         }
     }
     if (a->out == NULL) {

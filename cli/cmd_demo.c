@@ -59,8 +59,8 @@ static bool run_row(struct demo_row *row, double time_s) {
     s.opts.seed = 1;
     s.opts.max_len = 1024;
     s.opts.progress = true;
-    fprintf(stderr, "racefuzz demo: %s mode, target %s, %s, up to %.0fs\n", row->mode,
-            row->target, campaign_engine_name(row->engine), time_s);
+    fprintf(stderr, "racefuzz demo: %s mode, target %s, %s, up to %.0fs\n", row->mode, row->target,
+            campaign_engine_name(row->engine), time_s);
     if (!campaign_run(&s.opts, &row->r))
         return false;
     if (row->r.found)

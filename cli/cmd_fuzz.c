@@ -26,29 +26,42 @@ struct fuzz_args {
 
 static int parse(int argc, char **argv, struct fuzz_args *a) {
     static const struct option opts[] = {
-        {"target", required_argument, NULL, 't'},   {"engine", required_argument, NULL, 'e'},
-        {"time", required_argument, NULL, 'T'},     {"seed", required_argument, NULL, 's'},
-        {"max-len", required_argument, NULL, 'm'},  {"work-root", required_argument, NULL, 'w'},
+        {"target", required_argument, NULL, 't'},      {"engine", required_argument, NULL, 'e'},
+        {"time", required_argument, NULL, 'T'},        {"seed", required_argument, NULL, 's'},
+        {"max-len", required_argument, NULL, 'm'},     {"work-root", required_argument, NULL, 'w'},
         {"no-custom-mutator", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
-    *a = (struct fuzz_args){.work_root = ".racefuzz/runs", .time_s = 60, .seed = 1,
-                            .max_len = 1024, .custom = true};
+    *a = (struct fuzz_args){
+        .work_root = ".racefuzz/runs", .time_s = 60, .seed = 1, .max_len = 1024, .custom = true};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
-        case 't': a->target = optarg; break;
-        case 'w': a->work_root = optarg; break;
-        case 'N': a->custom = false; break;
+        case 't':
+            a->target = optarg;
+            break;
+        case 'w':
+            a->work_root = optarg;
+            break;
+        case 'N':
+            a->custom = false;
+            break;
         case 'e':
             ok = campaign_engine_parse(optarg, &a->engine);
             if (!ok)
                 LOG_E("--engine: '%s' is not libfuzzer or afl", optarg);
             break;
-        case 'T': ok = cli_parse_u64("time", optarg, 30 * 86400, &a->time_s); break;
-        case 's': ok = cli_parse_u64("seed", optarg, 0xFFFFFFFFu, &a->seed); break;
-        case 'm': ok = cli_parse_u64("max-len", optarg, 1 << 24, &a->max_len); break;
-        default: ok = false;
+        case 'T':
+            ok = cli_parse_u64("time", optarg, 30 * 86400, &a->time_s);
+            break;
+        case 's':
+            ok = cli_parse_u64("seed", optarg, 0xFFFFFFFFu, &a->seed);
+            break;
+        case 'm':
+            ok = cli_parse_u64("max-len", optarg, 1 << 24, &a->max_len);
+            break;
+        default:
+            ok = false;
         }
         if (!ok)
             return 0;

@@ -16,7 +16,7 @@ void log_init_from_env(void);
 #define LOG_AT(lvl, tag, ...)                                                                      \
     do {                                                                                           \
         if ((lvl) <= log_threshold) {                                                              \
-            fprintf(stderr, "racefuzz: " tag ": " __VA_ARGS__);                                   \
+            fprintf(stderr, "racefuzz: " tag ": " __VA_ARGS__);                                    \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
     } while (0)
@@ -31,7 +31,7 @@ void log_init_from_env(void);
     do {                                                                                           \
         int log_saved_errno_ = errno;                                                              \
         if (LOG_LEVEL_ERROR <= log_threshold) {                                                    \
-            fprintf(stderr, "racefuzz: error: " __VA_ARGS__);                                     \
+            fprintf(stderr, "racefuzz: error: " __VA_ARGS__);                                      \
             fprintf(stderr, ": %s\n", strerror(log_saved_errno_));                                 \
         }                                                                                          \
     } while (0)

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "rf_config.h"
 
-static const char *const tcfg_sections[] = {"name",    "variants",  "frames",  "go",
+static const char *const tcfg_sections[] = {"name",    "variants",  "frames",   "go",
                                             "service", "endpoints", "schedule", "description"};
 
 /* Line and column of a byte offset, for error messages people can jump to. */

@@ -139,7 +139,8 @@ static bool build_frame(const cJSON *o, size_t i, const char *origin, uint8_t **
     }
     uint8_t hdr[FRAME_HEADER_LEN];
     frame_store_le32(hdr, (uint32_t)n);
-    ok = ok && n <= UINT32_MAX && append(buf, size, cap, hdr, sizeof(hdr)) && append(buf, size, cap, p, n);
+    ok = ok && n <= UINT32_MAX && append(buf, size, cap, hdr, sizeof(hdr)) &&
+         append(buf, size, cap, p, n);
     free(p);
     return ok;
 }

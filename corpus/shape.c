@@ -117,6 +117,35 @@ static bool parse_field(const cJSON *obj, struct shape_field *f, const char **wh
     return false;
 }
 
+/* Longest the bytes of fields [from, n) can be. */
+static uint64_t max_rest(const struct shape_msg *m, size_t from) {
+    uint64_t total = 0;
+    for (size_t j = from; j < m->nfields; j++) {
+        const struct shape_field *f = &m->fields[j];
+        total += f->kind == SHAPE_CONST                             ? f->nbytes
+                 : f->kind == SHAPE_BYTES || f->kind == SHAPE_ASCII ? f->hi
+                                                                    : field_width(f->kind);
+    }
+    return total;
+}
+
+/* A "rest" length must be able to hold what follows, or seeds would lie silently. */
+static bool check_len_fields(const struct shape_msg *m, size_t i, const char *origin) {
+    for (size_t j = 0; j < m->nfields; j++) {
+        enum shape_kind k = m->fields[j].kind;
+        if (k != SHAPE_LEN8 && k != SHAPE_LEN16LE)
+            continue;
+        uint64_t cap = k == SHAPE_LEN8 ? 0xFF : 0xFFFF;
+        if (max_rest(m, j + 1) > cap) {
+            LOG_E("%s: frames.messages[%zu].fields[%zu]: the fields after this length can be "
+                  "%llu bytes, more than it holds (%llu)",
+                  origin, i, j, (unsigned long long)max_rest(m, j + 1), (unsigned long long)cap);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void free_msg(struct shape_msg *m) {
     for (size_t j = 0; j < m->nfields; j++)
         free(m->fields[j].bytes);
@@ -128,7 +157,8 @@ static bool parse_msg(const cJSON *obj, size_t i, const char *origin, struct sha
     const cJSON *weight = cJSON_GetObjectItemCaseSensitive(obj, "weight");
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(obj, "fields");
     if (!cJSON_IsString(name) || !cJSON_IsArray(fields)) {
-        LOG_E("%s: frames.messages[%zu]: needs a string \"name\" and an array \"fields\"", origin, i);
+        LOG_E("%s: frames.messages[%zu]: needs a string \"name\" and an array \"fields\"", origin,
+              i);
         return false;
     }
     snprintf(m->name, sizeof(m->name), "%s", name->valuestring);
@@ -151,7 +181,7 @@ static bool parse_msg(const cJSON *obj, size_t i, const char *origin, struct sha
             return false;
         }
     }
-    return true;
+    return check_len_fields(m, i, origin);
 }
 
 bool shape_parse(const cJSON *frames, const char *origin, struct shape_set *out) {
@@ -162,9 +192,10 @@ bool shape_parse(const cJSON *frames, const char *origin, struct shape_set *out)
         LOG_E("%s: frames.messages: expected a non-empty array of message shapes", origin);
         return false;
     }
-    out->max_frame_len = cJSON_IsNumber(max) && max->valuedouble >= 1 && max->valuedouble < 4294967296.0
-                             ? (uint32_t)max->valuedouble
-                             : 65536;
+    out->max_frame_len =
+        cJSON_IsNumber(max) && max->valuedouble >= 1 && max->valuedouble < 4294967296.0
+            ? (uint32_t)max->valuedouble
+            : 65536;
     out->msgs = calloc((size_t)cJSON_GetArraySize(msgs), sizeof(*out->msgs));
     if (out->msgs == NULL)
         return false;
@@ -191,7 +222,8 @@ static void add_const_tokens(const struct shape_field *f, struct dict *d) {
     uint8_t le[4];
     if (f->kind == SHAPE_CONST) {
         dict_add(d, f->bytes, f->nbytes);
-    } else if ((f->kind == SHAPE_U16LE || f->kind == SHAPE_U32LE) && f->lo == f->hi) {
+    } else if ((f->kind == SHAPE_U8 || f->kind == SHAPE_U16LE || f->kind == SHAPE_U32LE) &&
+               f->lo == f->hi) {
         for (size_t k = 0; k < field_width(f->kind); k++)
             le[k] = (uint8_t)(f->lo >> (8 * k));
         dict_add(d, le, field_width(f->kind));
@@ -230,12 +262,13 @@ static uint32_t pick_in(struct rng *r, uint32_t lo, uint32_t hi) {
 
 /* Writes one field's first-pass bytes (lengths and checksums are filled later). */
 static size_t gen_field(const struct shape_field *f, struct rng *r, uint8_t *out, size_t cap) {
-    size_t n = f->kind == SHAPE_CONST               ? f->nbytes
+    size_t n = f->kind == SHAPE_CONST                             ? f->nbytes
                : f->kind == SHAPE_BYTES || f->kind == SHAPE_ASCII ? pick_in(r, f->lo, f->hi)
                                                                   : field_width(f->kind);
     if (n > cap)
         return SIZE_MAX;
-    uint32_t v = f->kind == SHAPE_ONE_OF_U8 ? f->bytes[rng_below(r, f->nbytes)] : pick_in(r, f->lo, f->hi);
+    uint32_t v =
+        f->kind == SHAPE_ONE_OF_U8 ? f->bytes[rng_below(r, f->nbytes)] : pick_in(r, f->lo, f->hi);
     for (size_t k = 0; k < n; k++) {
         if (f->kind == SHAPE_CONST)
             out[k] = f->bytes[k];

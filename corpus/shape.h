@@ -60,7 +60,7 @@ bool shape_parse(const cJSON *frames, const char *origin, struct shape_set *out)
 void shape_free(struct shape_set *s);
 
 /* Adds every constant of every message (const fields, constant u8/u16/u32 values) and the
- * `dict` hex tokens to d. */
+ * `dict` hex tokens to d. False when a `dict` entry is not a hex string. */
 bool shape_collect_dict(const cJSON *frames, const struct shape_set *s, struct dict *d);
 
 /* Writes one payload of message m; returns its length (at most cap). */

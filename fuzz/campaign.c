@@ -170,9 +170,13 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
     snprintf(mut_env, sizeof(mut_env), "AFL_CUSTOM_MUTATOR_LIBRARY=%s",
              o->afl_mutator != NULL ? o->afl_mutator : "");
     /* AFL++ as root on a CI box: no CPU governor, no UI, stop at the first crash. */
-    const char *afl_env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_UI=1", "AFL_BENCH_UNTIL_CRASH=1",
-                             "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1", "AFL_NO_AFFINITY=1",
-                             o->afl_mutator != NULL ? mut_env : NULL, NULL};
+    const char *afl_env[] = {"AFL_SKIP_CPUFREQ=1",
+                             "AFL_NO_UI=1",
+                             "AFL_BENCH_UNTIL_CRASH=1",
+                             "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1",
+                             "AFL_NO_AFFINITY=1",
+                             o->afl_mutator != NULL ? mut_env : NULL,
+                             NULL};
     struct subproc_opts so = {
         .argv = a.argv,
         .env_add = o->engine == CAMPAIGN_AFL ? afl_env : NULL,

@@ -88,8 +88,12 @@ static bool dict_parse_line(struct dict *d, const char *p, const char *end) {
     const char *q = memchr(p, '"', (size_t)(end - p));
     if (q == NULL)
         return false;
-    /* Anything before the quote must be `name=` (name optional). */
-    if (q != p && q[-1] != '=')
+    /* Anything before the quote must be `name=` (name optional; AFL++ also allows blanks
+     * around the '='). */
+    const char *b = q;
+    while (b > p && (b[-1] == ' ' || b[-1] == '\t'))
+        b--;
+    if (b != p && b[-1] != '=')
         return false;
     uint8_t tok[RF_DICT_MAX_TOKEN];
     size_t len;

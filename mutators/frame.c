@@ -44,8 +44,8 @@ enum frame_err frame_iter_next(struct frame_iter *it, struct frame *out) {
 }
 
 /* Counts frames first so the array is allocated once, at its exact size. */
-static enum frame_err frame_count(const uint8_t *buf, size_t size, uint32_t max_len,
-                                  size_t *count, size_t *err_off) {
+static enum frame_err frame_count(const uint8_t *buf, size_t size, uint32_t max_len, size_t *count,
+                                  size_t *err_off) {
     struct frame_iter it;
     struct frame f;
     enum frame_err err;

@@ -40,7 +40,7 @@ typedef bool (*fmut_op_fn)(struct fmut *m);
 
 static const int8_t interesting8[] = {-128, -1, 0, 1, 16, 32, 64, 100, 127};
 static const int16_t interesting16[] = {-32768, -129, 128, 255, 256, 512, 1000, 1024, 4096, 32767};
-static const int32_t interesting32[] = {INT32_MIN, -100663046, -32769, 32768,
+static const int32_t interesting32[] = {INT32_MIN, -100663046, -32769,    32768,
                                         65535,     65536,      100663045, INT32_MAX};
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -205,8 +205,9 @@ static bool set_interesting_le(struct fmut *m, size_t width) {
     uint8_t *p = payload_for_edit(m, width, &i);
     if (p == NULL)
         return false;
-    uint32_t v = width == 2 ? (uint32_t)(uint16_t)interesting16[rng_below(&m->rng, COUNT_OF(interesting16))]
-                            : (uint32_t)interesting32[rng_below(&m->rng, COUNT_OF(interesting32))];
+    uint32_t v =
+        width == 2 ? (uint32_t)(uint16_t)interesting16[rng_below(&m->rng, COUNT_OF(interesting16))]
+                   : (uint32_t)interesting32[rng_below(&m->rng, COUNT_OF(interesting32))];
     store_le(p + rng_below(&m->rng, m->frames[i].len - width + 1), v, width);
     return true;
 }
@@ -323,6 +324,7 @@ static bool op_engine_bytes(struct fmut *m) {
     size_t cap = len + (room(m) < 64 ? room(m) : 64);
     if (cap == 0)
         return false;
+    const uint8_t *orig = m->frames[i].data;
     uint8_t *p = edit_payload(m, i, cap - len);
     if (p == NULL)
         return false;
@@ -331,8 +333,10 @@ static bool op_engine_bytes(struct fmut *m) {
     if (size == 0)
         p[size++] = 0;
     size_t n = m->o->engine_mutate(p, size, cap, m->o->engine_arg);
-    if (n > cap)
+    if (n > cap) {
+        m->frames[i].data = orig; /* a misbehaving engine leaves the payload as it was */
         return false;
+    }
     set_len(m, i, n);
     return true;
 }
@@ -470,11 +474,12 @@ static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, s
         !grow(&m->donor_buf, &m->donor_cap, in2_size + 1) ||
         !grow(&m->arena, &m->arena_cap, arena_need))
         return false;
-    memcpy(m->input, in, in_size);
+    if (in_size > 0)
+        memcpy(m->input, in, in_size);
     m->n = frame_split_lenient(m->input, in_size, o->max_frame_len, m->frames, RF_MUT_MAX_FRAMES);
     m->total = frame_serialized_size(m->frames, m->n);
     m->ndonor = 0;
-    if (in2 != NULL) {
+    if (in2 != NULL && in2_size > 0) {
         memcpy(m->donor_buf, in2, in2_size);
         m->ndonor = frame_split_lenient(m->donor_buf, in2_size, o->max_frame_len, m->donor,
                                         RF_MUT_MAX_FRAMES);
@@ -482,10 +487,18 @@ static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, s
     return true;
 }
 
-/* Drops trailing frames until the stream fits (inputs may be longer than max_size). */
+/* Makes an over-long input fit: drops trailing frames while that still leaves one, then
+ * cuts the tail of the last payload, so an oversized input is mutated, not replaced. */
 static void fit(struct fmut *m) {
-    while (m->n > 0 && m->total > m->o->max_size)
+    while (m->n > 1 && m->total - FRAME_HEADER_LEN - m->frames[m->n - 1].len >= m->o->max_size)
         remove_view(m, m->n - 1);
+    if (m->n > 0 && m->total > m->o->max_size) {
+        size_t excess = m->total - m->o->max_size;
+        if (excess <= m->frames[m->n - 1].len)
+            set_len(m, m->n - 1, m->frames[m->n - 1].len - excess);
+        else
+            remove_view(m, m->n - 1);
+    }
 }
 
 static void apply_one(struct fmut *m) {
@@ -524,7 +537,7 @@ static void lie_about_length(struct fmut *m, uint8_t *out) {
     m->extra = "lie_len";
 }
 
-static size_t emit(struct fmut *m, uint8_t *out) {
+static size_t emit(struct fmut *m, uint8_t *out, bool may_lie) {
     if (m->n == 0) {
         /* An empty stream is valid but useless to a decoder: emit one empty frame. */
         if (m->o->max_size < FRAME_HEADER_LEN)
@@ -532,7 +545,7 @@ static size_t emit(struct fmut *m, uint8_t *out) {
         insert_view(m, 0, (struct frame){.data = m->arena, .len = 0});
     }
     size_t n = frame_serialize(m->frames, m->n, out, m->o->max_size);
-    if (m->o->lie_one_in > 0 && rng_one_in(&m->rng, m->o->lie_one_in))
+    if (may_lie && m->o->lie_one_in > 0 && rng_one_in(&m->rng, m->o->lie_one_in))
         lie_about_length(m, out);
     return n;
 }
@@ -545,7 +558,7 @@ size_t fmut_mutate(struct fmut *m, const struct fmut_opts *o, const uint8_t *in,
     size_t stack = 1 + rng_below(&m->rng, RF_MUT_STACK);
     for (size_t s = 0; s < stack; s++)
         apply_one(m);
-    return emit(m, out);
+    return emit(m, out, true);
 }
 
 size_t fmut_crossover(struct fmut *m, const struct fmut_opts *o, const uint8_t *in1,
@@ -567,5 +580,5 @@ size_t fmut_crossover(struct fmut *m, const struct fmut_opts *o, const uint8_t *
         op_splice_frames(m);
         m->extra = "crossover_splice";
     }
-    return emit(m, out);
+    return emit(m, out, false);
 }

@@ -64,7 +64,8 @@ void fmut_default_opts(struct fmut_opts *o, size_t max_size);
 size_t fmut_mutate(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, size_t in_size,
                    const uint8_t *in2, size_t in2_size, uint8_t *out, uint64_t seed);
 
-/* Crossover: frames of both parents interleaved or spliced; always well-formed. */
+/* Crossover: a prefix of one parent and a suffix of the other, or a run of the second
+ * spliced into the first. Never lies about a length: always well-formed. */
 size_t fmut_crossover(struct fmut *m, const struct fmut_opts *o, const uint8_t *in1,
                       size_t in1_size, const uint8_t *in2, size_t in2_size, uint8_t *out,
                       uint64_t seed);

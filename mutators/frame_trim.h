@@ -24,7 +24,7 @@ struct ftrim {
     uint8_t *cand; /* last candidate, owned */
     size_t cand_size;
     enum ftrim_phase phase;
-    size_t idx;  /* frame under trial */
+    size_t idx; /* frame under trial */
     int32_t steps, step;
 };
 

@@ -12,6 +12,10 @@
 #include "mutator_env.h"
 #include "rng.h"
 
+/* The library is built with -fvisibility=hidden: only the hooks afl-fuzz looks up are
+ * exported, so our internals cannot clash with symbols of afl-fuzz or other libraries. */
+#define RF_EXPORT __attribute__((visibility("default")))
+
 struct afl_glue {
     struct fmut *mut;
     struct fmut_opts opts;
@@ -24,7 +28,7 @@ struct afl_glue {
     char desc[256]; /* afl_custom_describe's answer; lives as long as the instance */
 };
 
-void *afl_custom_init(void *afl, unsigned int seed) {
+RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
     (void)afl;
     struct afl_glue *g = calloc(1, sizeof(*g));
     if (g == NULL)
@@ -37,8 +41,8 @@ void *afl_custom_init(void *afl, unsigned int seed) {
     return g;
 }
 
-size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,
-                       uint8_t *add_buf, size_t add_buf_size, size_t max_size) {
+RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,
+                                 uint8_t *add_buf, size_t add_buf_size, size_t max_size) {
     struct afl_glue *g = data;
     if (g->out_cap < max_size) {
         uint8_t *p = realloc(g->out, max_size);
@@ -55,7 +59,7 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_
                        rng_next(&g->rng));
 }
 
-const char *afl_custom_describe(void *data, size_t max_description_len) {
+RF_EXPORT const char *afl_custom_describe(void *data, size_t max_description_len) {
     struct afl_glue *g = data;
     const char *d = fmut_describe(g->mut);
     /* AFL++ puts this in a file name: truncate rather than let it refuse the name. */
@@ -69,7 +73,7 @@ const char *afl_custom_describe(void *data, size_t max_description_len) {
     return g->desc;
 }
 
-int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size) {
+RF_EXPORT int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size) {
     struct afl_glue *g = data;
     if (g->trimming)
         ftrim_free(&g->trim);
@@ -77,17 +81,17 @@ int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size) {
     return ftrim_init(&g->trim, buf, buf_size, g->opts.max_frame_len);
 }
 
-size_t afl_custom_trim(void *data, uint8_t **out_buf) {
+RF_EXPORT size_t afl_custom_trim(void *data, uint8_t **out_buf) {
     struct afl_glue *g = data;
     return ftrim_candidate(&g->trim, (const uint8_t **)out_buf);
 }
 
-int32_t afl_custom_post_trim(void *data, unsigned char success) {
+RF_EXPORT int32_t afl_custom_post_trim(void *data, unsigned char success) {
     struct afl_glue *g = data;
     return ftrim_result(&g->trim, success != 0);
 }
 
-void afl_custom_deinit(void *data) {
+RF_EXPORT void afl_custom_deinit(void *data) {
     struct afl_glue *g = data;
     if (g == NULL)
         return;

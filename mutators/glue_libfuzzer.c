@@ -10,7 +10,6 @@
 #include "log.h"
 #include "mutator_env.h"
 
-
 static struct fmut *glue_mut;
 static struct fmut_opts glue_opts;
 static struct dict glue_dict;

@@ -97,7 +97,8 @@ static void frame_errors_should_be_distinct_and_named(void **state) {
     (void)state;
     for (int a = 0; a < FRAME_ERR_COUNT; a++)
         for (int b = a + 1; b < FRAME_ERR_COUNT; b++)
-            assert_string_not_equal(frame_strerror((enum frame_err)a), frame_strerror((enum frame_err)b));
+            assert_string_not_equal(frame_strerror((enum frame_err)a),
+                                    frame_strerror((enum frame_err)b));
     assert_string_equal(frame_strerror((enum frame_err)99), "unknown frame error");
 }
 

@@ -203,8 +203,7 @@ static int price_line(struct session *s, const struct catalog_table *t, const ui
     return 0;
 }
 
-static int price_lines(struct session *s, const struct wire_msg *m,
-                       const struct catalog_table *t) {
+static int price_lines(struct session *s, const struct wire_msg *m, const struct catalog_table *t) {
     struct wire_tlv it;
     uint8_t tag;
     const uint8_t *v;
@@ -367,10 +366,20 @@ unsigned orders_proto_bug_mask(void) {
 
 const char *orders_proto_strerror(int err) {
     static const char *const names[] = {
-        "ok",           "truncated frame",   "bad frame length", "bad message length",
-        "bad checksum", "bad version",       "unknown type",     "unexpected message",
-        "bad field",    "length out of bounds", "out of memory", "unknown catalog",
-        "limit reached", "invalid argument",
+        "ok",
+        "truncated frame",
+        "bad frame length",
+        "bad message length",
+        "bad checksum",
+        "bad version",
+        "unknown type",
+        "unexpected message",
+        "bad field",
+        "length out of bounds",
+        "out of memory",
+        "unknown catalog",
+        "limit reached",
+        "invalid argument",
     };
     if (err > 0 || -err >= (int)(sizeof(names) / sizeof(names[0])))
         return "unknown error";

@@ -74,19 +74,19 @@ enum orders_tag {
 /* Results are 0 or one of these negative codes. */
 enum orders_err {
     ORDERS_OK = 0,
-    ORDERS_ETRUNC = -1,     /* the stream ends inside a frame                       */
-    ORDERS_ETOOBIG = -2,    /* a frame is empty or longer than ORDERS_MAX_FRAME     */
-    ORDERS_EHEADER = -3,    /* body_len disagrees with the frame length             */
-    ORDERS_ECHECKSUM = -4,  /* the sum byte is wrong                                */
-    ORDERS_EVERSION = -5,   /* unsupported protocol version                         */
-    ORDERS_ETYPE = -6,      /* unknown message type                                 */
-    ORDERS_ESTATE = -7,     /* message not allowed at this point of the session     */
-    ORDERS_EFIELD = -8,     /* a field is missing, malformed or out of range        */
-    ORDERS_EBOUNDS = -9,    /* a length inside a message exceeds what carries it     */
-    ORDERS_ENOMEM = -10,    /* allocation failed                                    */
+    ORDERS_ETRUNC = -1,      /* the stream ends inside a frame                       */
+    ORDERS_ETOOBIG = -2,     /* a frame is empty or longer than ORDERS_MAX_FRAME     */
+    ORDERS_EHEADER = -3,     /* body_len disagrees with the frame length             */
+    ORDERS_ECHECKSUM = -4,   /* the sum byte is wrong                                */
+    ORDERS_EVERSION = -5,    /* unsupported protocol version                         */
+    ORDERS_ETYPE = -6,       /* unknown message type                                 */
+    ORDERS_ESTATE = -7,      /* message not allowed at this point of the session     */
+    ORDERS_EFIELD = -8,      /* a field is missing, malformed or out of range        */
+    ORDERS_EBOUNDS = -9,     /* a length inside a message exceeds what carries it     */
+    ORDERS_ENOMEM = -10,     /* allocation failed                                    */
     ORDERS_ENOCATALOG = -11, /* QUOTE names a catalog nobody published               */
-    ORDERS_ELIMIT = -12,    /* a process-wide limit (catalog slots) is reached      */
-    ORDERS_EINVAL = -13     /* bad argument to the API (e.g. a bad bug list)        */
+    ORDERS_ELIMIT = -12,     /* a process-wide limit (catalog slots) is reached      */
+    ORDERS_EINVAL = -13      /* bad argument to the API (e.g. a bad bug list)        */
 };
 
 /* The planted bugs of the C layer (see targets/orders/BUGS.md). A set bit turns a bug on. */

@@ -6,12 +6,11 @@
 #include "orders_proto.h"
 
 static bool id_char(uint8_t c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
 }
 
-static bool copy_if(const uint8_t *in, size_t len, char *out, size_t cap,
-                    bool (*ok)(uint8_t)) {
+static bool copy_if(const uint8_t *in, size_t len, char *out, size_t cap, bool (*ok)(uint8_t)) {
     if (len == 0 || len >= cap)
         return false;
     for (size_t i = 0; i < len; i++)

@@ -74,8 +74,7 @@ int wire_tlv_next(struct wire_tlv *it, uint8_t *tag, const uint8_t **val, size_t
     return 1;
 }
 
-int wire_tlv_find(const uint8_t *body, size_t len, uint8_t tag, const uint8_t **val,
-                  size_t *vlen) {
+int wire_tlv_find(const uint8_t *body, size_t len, uint8_t tag, const uint8_t **val, size_t *vlen) {
     struct wire_tlv it;
     uint8_t t;
     const uint8_t *v;

@@ -50,7 +50,6 @@ void wire_tlv_init(struct wire_tlv *it, const uint8_t *body, size_t len);
 int wire_tlv_next(struct wire_tlv *it, uint8_t *tag, const uint8_t **val, size_t *vlen);
 
 /* First field with this tag: 1 found, 0 absent, or the error of a malformed body. */
-int wire_tlv_find(const uint8_t *body, size_t len, uint8_t tag, const uint8_t **val,
-                  size_t *vlen);
+int wire_tlv_find(const uint8_t *body, size_t len, uint8_t tag, const uint8_t **val, size_t *vlen);
 
 #endif

@@ -16,6 +16,7 @@ type charge struct {
 }
 
 type authResult struct {
+	abandoned bool // the deadline passed during the call: no answer
 	approved  bool
 	reason    string
 	reference string
@@ -49,6 +50,9 @@ func (g *gateway) authorize(ctx context.Context, timeout time.Duration, c charge
 	go g.run(ctx, c, out, bugs)
 	select {
 	case res := <-out:
+		if res.abandoned {
+			return authResult{}, errGatewayTimeout
+		}
 		return res, nil
 	case <-ctx.Done():
 		return authResult{}, errGatewayTimeout
@@ -69,7 +73,7 @@ func (g *gateway) charge(ctx context.Context, c charge, bugs Bugs) authResult {
 			// BUG G2: the review wait ignores ctx.Done().
 			time.Sleep(g.reviewDelay)
 		} else if !sleepCtx(ctx, g.reviewDelay) {
-			return authResult{reason: "abandoned: " + ctx.Err().Error()}
+			return authResult{abandoned: true}
 		}
 	}
 	g.seq++

@@ -30,13 +30,18 @@ import (
 const shutdownGrace = 5 * time.Second
 
 func main() {
+	os.Exit(daemon(os.Args[1:]))
+}
+
+// daemon runs until SIGTERM or SIGINT and returns the exit code.
+func daemon(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+	if err := run(ctx, args, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "ordersd:", err)
-		stop()
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 type options struct {

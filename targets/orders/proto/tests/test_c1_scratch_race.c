@@ -73,8 +73,8 @@ static int c1_trigger(void) {
 }
 
 int main(int argc, char **argv) {
-    static const char *const report[] = {"WARNING: ThreadSanitizer: data race",
-                                         "text_normalize", NULL};
+    static const char *const report[] = {"WARNING: ThreadSanitizer: data race", "text_normalize",
+                                         NULL};
     const struct bug_test t = {
         .bug = "C1", .must_show = report, .trigger = c1_trigger, .timeout_s = 60};
     return bug_test_main(argc, argv, &t);

@@ -33,8 +33,8 @@ static int c2_trigger(void) {
     c2_stream(&s);
     int rc = orders_proto_decode(s.data, s.len, &res);
     stream_free(&s);
-    fprintf(stderr, "c2: decode returned %d (%s) after %u frames\n", rc,
-            orders_proto_strerror(rc), res.frames);
+    fprintf(stderr, "c2: decode returned %d (%s) after %u frames\n", rc, orders_proto_strerror(rc),
+            res.frames);
     /* The fixed variant must refuse the chunk as out of bounds at frame 1. */
     return rc == ORDERS_EBOUNDS && res.err_frame == 1 ? 0 : 1;
 }

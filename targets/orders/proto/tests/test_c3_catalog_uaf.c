@@ -10,9 +10,9 @@
 
 #define C3_THREADS 2
 #define C3_CATALOG 1u
-#define C3_SKUS 48       /* prices per catalog page              */
-#define C3_LINES 40      /* lines per quote                      */
-#define C3_QUOTES 6      /* quotes per catalog publish           */
+#define C3_SKUS 48  /* prices per catalog page              */
+#define C3_LINES 40 /* lines per quote                      */
+#define C3_QUOTES 6 /* quotes per catalog publish           */
 /* The fixed variant runs C3_CLEAN_SECONDS and must stay clean. The buggy one stops at the
  * first report, usually within 0.1 s; lost updates can also go the other way (a leak,
  * which LeakSanitizer reports at exit), so it gets a long cap before the test gives up. */
@@ -84,8 +84,10 @@ static int c3_trigger(void) {
     bool buggy = (orders_proto_bug_mask() & ORDERS_BUG_C3) != 0;
     pthread_barrier_init(&start, NULL, C3_THREADS);
     for (int i = 0; i < C3_THREADS; i++) {
-        w[i] = (struct c3_worker){.start = &start, .stream = &s, .want_cents = want,
-                                .seconds = buggy ? C3_BUGGY_SECONDS : C3_CLEAN_SECONDS};
+        w[i] = (struct c3_worker){.start = &start,
+                                  .stream = &s,
+                                  .want_cents = want,
+                                  .seconds = buggy ? C3_BUGGY_SECONDS : C3_CLEAN_SECONDS};
         pthread_create(&tid[i], NULL, c3_run, &w[i]);
     }
     for (int i = 0; i < C3_THREADS; i++) {
@@ -101,8 +103,8 @@ static int c3_trigger(void) {
 }
 
 int main(int argc, char **argv) {
-    static const char *const report[] = {"ERROR: AddressSanitizer: heap-use-after-free",
-                                         "catalog_", NULL};
+    static const char *const report[] = {"ERROR: AddressSanitizer: heap-use-after-free", "catalog_",
+                                         NULL};
     const struct bug_test t = {
         .bug = "C3", .must_show = report, .trigger = c3_trigger, .timeout_s = 60};
     return bug_test_main(argc, argv, &t);

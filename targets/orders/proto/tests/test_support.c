@@ -194,8 +194,11 @@ static bool run_child(const char *bugs, unsigned timeout_s, struct child_run *r)
 
 /* What any sanitizer prints when it finds something. */
 static const char *const sanitizer_markers[] = {
-    "ERROR: AddressSanitizer", "WARNING: ThreadSanitizer", "ERROR: LeakSanitizer",
-    "runtime error:", NULL,
+    "ERROR: AddressSanitizer",
+    "WARNING: ThreadSanitizer",
+    "ERROR: LeakSanitizer",
+    "runtime error:",
+    NULL,
 };
 
 static bool shows(const char *text, const char *const *needles, bool all) {

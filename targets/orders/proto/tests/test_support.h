@@ -44,10 +44,10 @@ void stream_auth(struct stream *s, const char *user);
  * of must_show is on the child's stderr; `prog expect-clean` re-runs itself with
  * ORDERS_BUGS=none and passes when the child exits 0 with no sanitizer report. */
 struct bug_test {
-    const char *bug;                /* "C1" */
-    const char *const *must_show;   /* NULL-terminated */
-    int (*trigger)(void);           /* 0 when the run behaved as its variant should */
-    unsigned timeout_s;             /* the child is killed after this long */
+    const char *bug;              /* "C1" */
+    const char *const *must_show; /* NULL-terminated */
+    int (*trigger)(void);         /* 0 when the run behaved as its variant should */
+    unsigned timeout_s;           /* the child is killed after this long */
 };
 
 int bug_test_main(int argc, char **argv, const struct bug_test *t);
