@@ -17,8 +17,10 @@
 void cmd_corpus_help(void) {
     printf("usage:\n"
            "  racefuzz corpus gen --format frames (--target NAME | --config FILE)\n"
-           "                      [--count N] [--seed S] --out DIR\n"
-           "      write N seeds (default 16) from the target's message shapes\n"
+           "                      [--count N] [--seed S] [--workers W] --out DIR\n"
+           "      write N seeds (default 16) from the target's message shapes; with\n"
+           "      --workers, frames-mode seeds: a schedule frame, then 2..W sessions\n"
+           "      (frames.sessions orders), each session on its own worker\n"
            "  racefuzz corpus show FILE\n"
            "      print the JSON view of a binary input (malformed tails included)\n"
            "  racefuzz corpus from-json JSON OUT\n"
@@ -27,17 +29,15 @@ void cmd_corpus_help(void) {
 
 struct gen_args {
     const char *format, *target, *config, *out;
-    unsigned long long count, seed;
+    unsigned long long count, seed, workers;
 };
 
 static int parse_gen(int argc, char **argv, struct gen_args *a) {
-    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                         {"target", required_argument, NULL, 't'},
-                                         {"config", required_argument, NULL, 'c'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"count", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},  {"target", required_argument, NULL, 't'},
+        {"config", required_argument, NULL, 'c'},  {"out", required_argument, NULL, 'o'},
+        {"count", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
+        {"workers", required_argument, NULL, 'w'}, {NULL, 0, NULL, 0}};
     int c;
     *a = (struct gen_args){.format = "frames", .count = 16, .seed = 1};
     optind = 1;
@@ -61,6 +61,10 @@ static int parse_gen(int argc, char **argv, struct gen_args *a) {
             break;
         case 's':
             if (!cli_parse_u64("seed", optarg, ~0ULL, &a->seed))
+                return 0;
+            break;
+        case 'w':
+            if (!cli_parse_u64("workers", optarg, 16, &a->workers))
                 return 0;
             break;
         default:
@@ -94,8 +98,12 @@ static int corpus_gen(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     int rc = CLI_EXIT_USAGE;
+    struct seedgen_opts so = {.workers = (unsigned)a.workers,
+                              .sessions = cJSON_GetObjectItemCaseSensitive(frames, "sessions")};
     if (shape_parse(frames, path, &shapes)) {
-        rc = seedgen_frames_dir(&shapes, a.seed, a.count, a.out) ? CLI_EXIT_OK : CLI_EXIT_ENV;
+        if (seedgen_check_sessions(&shapes, so.sessions, path))
+            rc = seedgen_frames_dir(&shapes, &so, a.seed, a.count, a.out) ? CLI_EXIT_OK
+                                                                          : CLI_EXIT_ENV;
         if (rc == CLI_EXIT_OK)
             printf("wrote %llu seeds to %s\n", a.count, a.out);
         shape_free(&shapes);

@@ -53,7 +53,13 @@ static void replay_summary(struct demo_row *row, const char *work) {
 
 static bool run_row(struct demo_row *row, double time_s) {
     static struct fuzz_setup s;
-    if (!fuzz_setup_prepare(&s, row->target, row->engine, ".racefuzz/demo", true))
+    struct fuzz_request req = {.target = row->target,
+                               .mode = row->mode,
+                               .sanitizer = "address",
+                               .engine = row->engine,
+                               .work_root = ".racefuzz/demo",
+                               .custom_mutator = true};
+    if (!fuzz_setup_prepare(&s, &req))
         return false;
     s.opts.time_s = time_s;
     s.opts.seed = 1;
@@ -94,8 +100,8 @@ int cmd_demo(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     struct demo_row rows[] = {
-        {.target = "planted", .mode = "frames", .engine = CAMPAIGN_LIBFUZZER},
-        {.target = "planted", .mode = "frames", .engine = CAMPAIGN_AFL},
+        {.target = "planted", .mode = "plain", .engine = CAMPAIGN_LIBFUZZER},
+        {.target = "planted", .mode = "plain", .engine = CAMPAIGN_AFL},
     };
     size_t n = sizeof(rows) / sizeof(rows[0]), found = 0;
     for (size_t i = 0; i < n; i++) {

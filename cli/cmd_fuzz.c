@@ -9,64 +9,91 @@
 #include "log.h"
 
 void cmd_fuzz_help(void) {
-    printf("usage: racefuzz fuzz --target NAME [--engine libfuzzer|afl] [--time SECONDS]\n"
-           "                     [--seed N] [--max-len BYTES] [--work-root DIR]\n"
-           "                     [--no-custom-mutator] [-- ENGINE FLAGS...]\n\n"
-           "Runs one campaign with fixed seed and budget, stops at the first finding, and\n"
-           "prints where it is. Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
+    printf("usage: racefuzz fuzz --target NAME [--mode plain|frames] [--engine libfuzzer|afl]\n"
+           "                     [--sanitizer address|thread] [--variant NAME] [--env K=V]...\n"
+           "                     [--time SECONDS] [--seed N] [--max-len BYTES]\n"
+           "                     [--work-root DIR] [--no-custom-mutator] [-- ENGINE FLAGS...]\n\n"
+           "Runs one campaign with a fixed seed and budget, stops at the first finding, and\n"
+           "prints where it is. --mode frames runs each input as concurrent sessions on the\n"
+           "frames driver (seeds: corpus/NAME/frames); --sanitizer thread uses the TSan build;\n"
+           "--variant applies that variant's env from the target config (e.g. fixed).\n"
+           "Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
            "Exit: 0 nothing found, 1 found, 2 usage, 3 environment (engine missing, ...).\n");
 }
 
 struct fuzz_args {
-    const char *target, *work_root;
-    enum campaign_engine engine;
+    struct fuzz_request req;
+    const char *env[FUZZ_SETUP_MAX_ENV + 1];
+    size_t nenv;
     unsigned long long time_s, seed, max_len;
-    bool custom;
 };
+
+/* One option; false (logged) on a bad value. */
+static bool take_option(int c, struct fuzz_args *a) {
+    switch (c) {
+    case 't':
+        a->req.target = optarg;
+        return true;
+    case 'M':
+        a->req.mode = optarg;
+        return true;
+    case 'S':
+        a->req.sanitizer = optarg;
+        return true;
+    case 'V':
+        a->req.variant = optarg;
+        return true;
+    case 'w':
+        a->req.work_root = optarg;
+        return true;
+    case 'N':
+        a->req.custom_mutator = false;
+        return true;
+    case 'E':
+        if (a->nenv >= FUZZ_SETUP_MAX_ENV)
+            return false;
+        a->env[a->nenv++] = optarg;
+        a->env[a->nenv] = NULL;
+        return true;
+    case 'e':
+        if (campaign_engine_parse(optarg, &a->req.engine))
+            return true;
+        LOG_E("--engine: '%s' is not libfuzzer or afl", optarg);
+        return false;
+    case 'T':
+        return cli_parse_u64("time", optarg, 30 * 86400, &a->time_s);
+    case 's':
+        return cli_parse_u64("seed", optarg, 0xFFFFFFFFu, &a->seed);
+    case 'm':
+        return cli_parse_u64("max-len", optarg, 1 << 24, &a->max_len);
+    default:
+        return false;
+    }
+}
 
 static int parse(int argc, char **argv, struct fuzz_args *a) {
     static const struct option opts[] = {
-        {"target", required_argument, NULL, 't'},      {"engine", required_argument, NULL, 'e'},
+        {"target", required_argument, NULL, 't'},      {"mode", required_argument, NULL, 'M'},
+        {"engine", required_argument, NULL, 'e'},      {"sanitizer", required_argument, NULL, 'S'},
+        {"variant", required_argument, NULL, 'V'},     {"env", required_argument, NULL, 'E'},
         {"time", required_argument, NULL, 'T'},        {"seed", required_argument, NULL, 's'},
         {"max-len", required_argument, NULL, 'm'},     {"work-root", required_argument, NULL, 'w'},
         {"no-custom-mutator", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
-    *a = (struct fuzz_args){
-        .work_root = ".racefuzz/runs", .time_s = 60, .seed = 1, .max_len = 1024, .custom = true};
+    memset(a, 0, sizeof(*a));
+    a->req = (struct fuzz_request){.mode = "plain",
+                                   .sanitizer = "address",
+                                   .work_root = ".racefuzz/runs",
+                                   .custom_mutator = true,
+                                   .env = a->env};
+    a->time_s = 60;
+    a->seed = 1;
+    a->max_len = 4096;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        bool ok = true;
-        switch (c) {
-        case 't':
-            a->target = optarg;
-            break;
-        case 'w':
-            a->work_root = optarg;
-            break;
-        case 'N':
-            a->custom = false;
-            break;
-        case 'e':
-            ok = campaign_engine_parse(optarg, &a->engine);
-            if (!ok)
-                LOG_E("--engine: '%s' is not libfuzzer or afl", optarg);
-            break;
-        case 'T':
-            ok = cli_parse_u64("time", optarg, 30 * 86400, &a->time_s);
-            break;
-        case 's':
-            ok = cli_parse_u64("seed", optarg, 0xFFFFFFFFu, &a->seed);
-            break;
-        case 'm':
-            ok = cli_parse_u64("max-len", optarg, 1 << 24, &a->max_len);
-            break;
-        default:
-            ok = false;
-        }
-        if (!ok)
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (!take_option(c, a))
             return 0;
-    }
-    if (a->target == NULL) {
+    if (a->req.target == NULL) {
         LOG_E("fuzz: --target NAME is required");
         return 0;
     }
@@ -74,12 +101,12 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
 }
 
 int cmd_fuzz(int argc, char **argv) {
-    struct fuzz_args a;
+    static struct fuzz_args a;
     static struct fuzz_setup s;
     struct campaign_result r;
     if (!parse(argc, argv, &a))
         return CLI_EXIT_USAGE;
-    if (!fuzz_setup_prepare(&s, a.target, a.engine, a.work_root, a.custom))
+    if (!fuzz_setup_prepare(&s, &a.req))
         return CLI_EXIT_ENV;
     s.opts.time_s = (double)a.time_s;
     s.opts.seed = a.seed;
@@ -89,8 +116,8 @@ int cmd_fuzz(int argc, char **argv) {
     s.opts.progress = true;
     if (!campaign_run(&s.opts, &r))
         return CLI_EXIT_ENV;
-    printf("target %s, engine %s: %s after %.1fs, %.0f exec/s; engine log %s\n", a.target,
-           campaign_engine_name(a.engine), r.found ? "FOUND" : "nothing found", r.seconds,
+    printf("target %s, engine %s: %s after %.1fs, %.0f exec/s; engine log %s\n", a.req.target,
+           campaign_engine_name(a.req.engine), r.found ? "FOUND" : "nothing found", r.seconds,
            r.execs_per_s, r.log);
     if (r.found)
         printf("finding: %s\n", r.crash);

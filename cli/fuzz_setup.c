@@ -24,40 +24,87 @@ static bool fmt(char *out, size_t cap, const char *f, const char *a, const char 
     return n > 0 && (size_t)n < cap;
 }
 
-/* The engine binary of a target in this build tree (docs/layout.md). */
-static bool find_fuzzer(struct fuzz_setup *s, const char *target, enum campaign_engine e,
-                        bool custom) {
-    const char *pattern = e == CAMPAIGN_AFL ? "%s/../afl/bin/%s_afl"
-                          : custom          ? "%s/%s_fuzzer"
-                                            : "%s/%s_fuzzer_plain";
-    if (!fmt(s->fuzzer, sizeof(s->fuzzer), pattern, cli_self_dir(), target) || !exists(s->fuzzer)) {
-        LOG_E("%s: fuzz target not built (run ./racefuzz build, or check the target name)",
+/* The engine binary of a request in this build tree: bin/ (ASan), tsan/bin/, afl/bin/. */
+static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
+    bool frames = strcmp(r->mode, "frames") == 0, tsan = strcmp(r->sanitizer, "thread") == 0;
+    if (!frames && strcmp(r->mode, "plain") != 0) {
+        LOG_E("--mode: '%s' is not plain or frames", r->mode);
+        return false;
+    }
+    if (!tsan && strcmp(r->sanitizer, "address") != 0) {
+        LOG_E("--sanitizer: '%s' is not address or thread", r->sanitizer);
+        return false;
+    }
+    if (tsan && r->engine == CAMPAIGN_AFL) {
+        LOG_E("--sanitizer thread: built for libFuzzer only (TSan and AFL++'s fork server "
+              "do not mix well)");
+        return false;
+    }
+    const char *dir = r->engine == CAMPAIGN_AFL ? "/../afl/bin" : tsan ? "/../tsan/bin" : "";
+    const char *suffix = r->engine == CAMPAIGN_AFL ? "_afl"
+                         : r->custom_mutator       ? "_fuzzer"
+                                                   : "_fuzzer_plain";
+    int n = snprintf(s->fuzzer, sizeof(s->fuzzer), "%s%s/%s%s%s", cli_self_dir(), dir, r->target,
+                     frames ? "_frames" : "", suffix);
+    if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
+        LOG_E("%s: fuzz target not built (./racefuzz builds it; check --target and --mode)",
               s->fuzzer);
         return false;
     }
     return true;
 }
 
+/* Environment of the run: the variant's env from the config, then --env entries. */
+static bool add_env(struct fuzz_setup *s, size_t *n, const char *k, const char *v) {
+    if (*n >= FUZZ_SETUP_MAX_ENV) {
+        LOG_E("too many environment entries (at most %d)", FUZZ_SETUP_MAX_ENV);
+        return false;
+    }
+    int len = v != NULL ? snprintf(s->env_store[*n], sizeof(s->env_store[*n]), "%s=%s", k, v)
+                        : snprintf(s->env_store[*n], sizeof(s->env_store[*n]), "%s", k);
+    if (len < 0 || (size_t)len >= sizeof(s->env_store[*n]) ||
+        strchr(s->env_store[*n], '=') == NULL) {
+        LOG_E("environment entry '%s' is not K=V or is too long", k);
+        return false;
+    }
+    s->env[*n] = s->env_store[*n];
+    s->env[++*n] = NULL;
+    return true;
+}
+
+static bool variant_env(struct fuzz_setup *s, const struct tcfg *cfg, const char *variant,
+                        size_t *n) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(tcfg_section(cfg, "variants"), variant);
+    const cJSON *env = cJSON_GetObjectItemCaseSensitive(v, "env"), *e;
+    if (!cJSON_IsObject(v)) {
+        LOG_E("%s: no variant \"%s\" under \"variants\"", cfg->path, variant);
+        return false;
+    }
+    cJSON_ArrayForEach(e, env) {
+        if (!cJSON_IsString(e)) {
+            LOG_E("%s: variants.%s.env.%s must be a string", cfg->path, variant, e->string);
+            return false;
+        }
+        if (!add_env(s, n, e->string, e->valuestring))
+            return false;
+    }
+    return true;
+}
+
 /* Writes the dictionary derived from the target's message shapes into the work dir. */
-static bool write_dict(struct fuzz_setup *s, const char *target) {
-    char path[4096];
-    struct tcfg cfg;
+static bool write_dict(struct fuzz_setup *s, const struct tcfg *cfg) {
     struct shape_set shapes;
     static struct dict d;
-    if (!cli_config_path(target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
+    const cJSON *frames = tcfg_section(cfg, "frames");
+    if (frames == NULL || !shape_parse(frames, cfg->path, &shapes))
         return false;
-    const cJSON *frames = tcfg_section(&cfg, "frames");
-    bool ok = frames != NULL && shape_parse(frames, path, &shapes);
-    if (ok) {
-        dict_init(&d);
-        ok = shape_collect_dict(frames, &shapes, &d) &&
-             fmt(s->dict, sizeof(s->dict), "%s/%s", s->work, "frames.dict") &&
-             (d.count == 0 || dict_write_file(&d, s->dict));
-        if (d.count == 0)
-            s->dict[0] = '\0';
-        shape_free(&shapes);
-    }
-    tcfg_free(&cfg);
+    dict_init(&d);
+    bool ok = shape_collect_dict(frames, &shapes, &d) &&
+              fmt(s->dict, sizeof(s->dict), "%s/%s", s->work, "frames.dict") &&
+              (d.count == 0 || dict_write_file(&d, s->dict));
+    if (d.count == 0)
+        s->dict[0] = '\0';
+    shape_free(&shapes);
     return ok;
 }
 
@@ -73,28 +120,54 @@ static bool make_work_dir(struct fuzz_setup *s, const char *root, const char *ta
     return n > 0 && (size_t)n < sizeof(s->work) && fileio_mkdirs(s->work);
 }
 
-bool fuzz_setup_prepare(struct fuzz_setup *s, const char *target, enum campaign_engine engine,
-                        const char *work_root, bool custom_mutator) {
-    memset(s, 0, sizeof(*s));
-    if (!find_fuzzer(s, target, engine, custom_mutator))
-        return false;
-    if (!fmt(s->seeds, sizeof(s->seeds), "%s/corpus/%s", cli_root_dir(), target) ||
+static bool find_seeds(struct fuzz_setup *s, const struct fuzz_request *r) {
+    bool frames = strcmp(r->mode, "frames") == 0;
+    if (!fmt(s->seeds, sizeof(s->seeds), "%s/corpus/%s", cli_root_dir(), r->target) ||
+        (frames && !fmt(s->seeds + strlen(s->seeds), sizeof(s->seeds) - strlen(s->seeds), "%s%s",
+                        "/", "frames")) ||
         !exists(s->seeds)) {
-        LOG_E("%s: no seed corpus (racefuzz corpus gen --target %s --out %s)", s->seeds, target,
-              s->seeds);
+        LOG_E("%s: no seed corpus (racefuzz corpus gen --target %s%s --out %s)", s->seeds,
+              r->target, frames ? " --workers 4" : "", s->seeds);
         return false;
     }
-    if (!make_work_dir(s, work_root, target, engine) || !write_dict(s, target))
+    return true;
+}
+
+static bool prepare_env(struct fuzz_setup *s, const struct fuzz_request *r,
+                        const struct tcfg *cfg) {
+    size_t n = 0;
+    s->env[0] = NULL;
+    if (r->variant != NULL && !variant_env(s, cfg, r->variant, &n))
+        return false;
+    for (size_t i = 0; r->env != NULL && r->env[i] != NULL; i++)
+        if (!add_env(s, &n, r->env[i], NULL))
+            return false;
+    return true;
+}
+
+bool fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
+    char path[4096];
+    struct tcfg cfg;
+    memset(s, 0, sizeof(*s));
+    if (!find_fuzzer(s, r) || !find_seeds(s, r))
+        return false;
+    if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
+        return false;
+    bool ok = prepare_env(s, r, &cfg) && make_work_dir(s, r->work_root, r->target, r->engine) &&
+              write_dict(s, &cfg);
+    tcfg_free(&cfg);
+    if (!ok)
         return false;
     fmt(s->mutator, sizeof(s->mutator), "%s/../lib/%s", cli_self_dir(),
         "libracefuzz_afl_mutator.so");
     s->opts = (struct campaign_opts){
-        .engine = engine,
+        .engine = r->engine,
         .fuzzer = s->fuzzer,
         .seeds_dir = s->seeds,
         .work_dir = s->work,
         .dict = s->dict[0] != '\0' ? s->dict : NULL,
-        .afl_mutator = engine == CAMPAIGN_AFL && custom_mutator ? s->mutator : NULL,
+        .afl_mutator = r->engine == CAMPAIGN_AFL && r->custom_mutator ? s->mutator : NULL,
+        .env = s->env,
         .time_s = 60,
         .seed = 1,
     };

@@ -1,5 +1,6 @@
-/* Shared by `fuzz` and `demo`: from a target name and engine to a ready campaign_opts
- * (binary, seeds, dictionary, mutator library, a fresh work directory). */
+/* Shared by `fuzz` and `demo`: from a request (target, mode, engine, sanitizer, variant)
+ * to a ready campaign_opts: binary, seeds, dictionary, mutator library, environment and
+ * a fresh work directory. */
 #ifndef RF_FUZZ_SETUP_H
 #define RF_FUZZ_SETUP_H
 
@@ -7,13 +8,26 @@
 
 #include "campaign.h"
 
+#define FUZZ_SETUP_MAX_ENV 32
+
+struct fuzz_request {
+    const char *target;
+    const char *mode;       /* "plain" (one call per input) or "frames" (concurrent driver) */
+    const char *sanitizer;  /* "address" (ASan+UBSan) or "thread" (TSan, libFuzzer only) */
+    const char *variant;    /* a key of the config's "variants" (its env applies), or NULL */
+    const char *const *env; /* extra K=V entries, NULL-terminated, or NULL */
+    enum campaign_engine engine;
+    const char *work_root;
+    bool custom_mutator;
+};
+
 struct fuzz_setup {
     struct campaign_opts opts;
     char fuzzer[4096], seeds[4096], work[4096], dict[4096], mutator[4096];
+    char env_store[FUZZ_SETUP_MAX_ENV][512];
+    const char *env[FUZZ_SETUP_MAX_ENV + 1];
 };
 
-/* work_root: where runs go (default .racefuzz/runs). custom_mutator: link/load ours. */
-bool fuzz_setup_prepare(struct fuzz_setup *s, const char *target, enum campaign_engine engine,
-                        const char *work_root, bool custom_mutator);
+bool fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r);
 
 #endif

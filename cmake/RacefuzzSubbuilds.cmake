@@ -18,3 +18,15 @@ if(AFL_CLANG_FAST)
 else()
   message(WARNING "afl-clang-fast not found: AFL++ variants are not built (run scripts/setup.sh)")
 endif()
+
+# ThreadSanitizer cannot share a binary with ASan: its libFuzzer targets are a tree of
+# their own (frames mode: data races in the C layer).
+ExternalProject_Add(racefuzz_tsan
+  SOURCE_DIR ${PROJECT_SOURCE_DIR}
+  BINARY_DIR ${CMAKE_BINARY_DIR}/tsan
+  CMAKE_ARGS -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER} -DRACEFUZZ_ENGINE=libfuzzer
+             -DRACEFUZZ_SANITIZER=thread -DRACEFUZZ_SUBBUILDS=OFF -DRACEFUZZ_TESTS=OFF
+             -DRACEFUZZ_WERROR=${RACEFUZZ_WERROR} -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  INSTALL_COMMAND ""
+  BUILD_ALWAYS ON
+  USES_TERMINAL_BUILD ON)

@@ -28,4 +28,13 @@
 /* Largest file the CLI reads (seed, crash, config): bigger inputs are not fuzz inputs. */
 #define RF_MAX_FILE_SIZE (64u << 20)
 
+/* Frames mode: worker threads per input. Four lets two pairs of sessions race while
+ * staying cheap on the 2-core machines CI and laptops have. */
+#define RF_FRAMES_WORKERS 4
+
+/* Frames mode: a share still running after this long is a hang. Decoding one session
+ * takes microseconds even under TSan; a second is a stall, and it is well below
+ * libFuzzer's default -timeout, so the driver reports first, with every worker's stack. */
+#define RF_FRAMES_DEADLINE_MS 1000
+
 #endif

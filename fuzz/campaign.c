@@ -16,6 +16,7 @@
 /* Engines get this long past the budget to write their findings and exit. */
 #define CAMPAIGN_GRACE_S 30.0
 #define CAMPAIGN_MAX_ARGS 64
+#define CAMPAIGN_MAX_ENV 64
 
 static const char *const engine_names[CAMPAIGN_ENGINE_COUNT] = {
     [CAMPAIGN_LIBFUZZER] = "libfuzzer",
@@ -149,6 +150,23 @@ static void collect(const struct campaign_opts *o, struct campaign_result *r) {
     r->execs = (unsigned long long)stat_value(stats, "execs_done");
 }
 
+static bool append_env(const char **out, size_t *n, const char *const *list) {
+    for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+        if (*n >= CAMPAIGN_MAX_ENV)
+            return false;
+        out[(*n)++] = list[i];
+    }
+    out[*n] = NULL;
+    return true;
+}
+
+/* Engine settings first, then the caller's, so a user can override ours. */
+static bool merge_env(const char **out, const char *const *a, const char *const *b) {
+    size_t n = 0;
+    out[0] = NULL;
+    return append_env(out, &n, a) && append_env(out, &n, b);
+}
+
 bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
     struct argbuf a = {.n = 0};
     char findings[4096];
@@ -177,9 +195,14 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
                              "AFL_NO_AFFINITY=1",
                              o->afl_mutator != NULL ? mut_env : NULL,
                              NULL};
+    const char *env[CAMPAIGN_MAX_ENV + 1];
+    if (!merge_env(env, o->engine == CAMPAIGN_AFL ? afl_env : NULL, o->env)) {
+        LOG_E("%s: too many environment entries", o->fuzzer);
+        return false;
+    }
     struct subproc_opts so = {
         .argv = a.argv,
-        .env_add = o->engine == CAMPAIGN_AFL ? afl_env : NULL,
+        .env_add = env,
         .output_path = r->log,
         .timeout_s = o->time_s + CAMPAIGN_GRACE_S,
         .tick = o->progress ? progress_tick : NULL,

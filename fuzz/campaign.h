@@ -18,6 +18,7 @@ struct campaign_opts {
     const char *work_dir;    /* created; holds corpus, findings and the engine log */
     const char *dict;        /* dictionary file, or NULL */
     const char *afl_mutator; /* AFL++ custom mutator library, or NULL for AFL++'s own */
+    const char *const *env;  /* K=V entries for the engine's environment, NULL-terminated */
     double time_s;
     uint64_t seed;
     size_t max_len;
