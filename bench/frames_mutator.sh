@@ -46,8 +46,17 @@ for label in ("structure", "libfuzzer"):
 s, l = summary["structure"], summary["libfuzzer"]
 censored = " (libFuzzer's misses counted at the budget: a lower bound)" if l[3] < l[4] else ""
 print(f"speed-up to bug: {l[0] / s[0]:.1f}x{censored}")
-print(f"exec/s ratio structure/libfuzzer: {s[5] / l[5]:.2f}")
+if l[5] > 0:
+    print(f"exec/s ratio structure/libfuzzer (time-to-bug runs; short runs include start-up): {s[5] / l[5]:.2f}")
 PY
+
+echo "# exec/s over equal ${THROUGHPUT_S:-30}s runs on planted_fixed (same decoder, bug fixed: runs do not stop early)"
+for b in planted_fixed_fuzzer planted_fixed_fuzzer_plain; do
+  mkdir -p "$work/tp-$b"
+  "$bin/$b" -seed=1 -max_total_time="${THROUGHPUT_S:-30}" -max_len=4096 -print_final_stats=1 \
+    "$work/tp-$b" "$root/corpus/planted" 2>&1 | sed -n "s/stat::average_exec_per_sec: */$b exec\/s /p" | tee -a "$work/tp"
+done 2>/dev/null || true
+awk '{v[NR]=$3} END {if (NR == 2) printf "exec/s ratio structure/libfuzzer (equal runs): %.2f\n", v[1] / v[2]}' "$work/tp"
 
 echo "# mutator core alone (-O2, no sanitizer), 2,000,000 mutations of the committed seeds"
 cc=${CC:-clang}

@@ -1,5 +1,5 @@
-/* racefuzz demo: the main job. Short campaigns on the sample targets with both engines,
- * then one table of what was found and how to replay it. Later modes add rows. */
+/* racefuzz demo: the main job. Short fixed-seed campaigns on the sample targets, then
+ * one table of what was found and how each finding replays. Later modes add rows. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,81 +12,134 @@
 #include "rf_config.h"
 #include "subproc.h"
 
+/* Replays per finding: races are flaky, so the table says how often each reproduces. */
+#define DEMO_REPLAYS 5
+
 void cmd_demo_help(void) {
     printf("usage: racefuzz demo [--time SECONDS]\n\n"
-           "Fuzzes the sample targets for a short fixed budget per campaign (default 120 s)\n"
-           "with libFuzzer and AFL++, both using racefuzz's structure-aware mutators, and\n"
-           "prints each finding with a replay of it. Exit 1 when something was found.\n");
+           "The main job. Fuzzes the sample targets with a fixed seed, each campaign up to\n"
+           "SECONDS (default 120; most stop at their first finding long before):\n"
+           "  planted  plain mode, libFuzzer and AFL++, the structure-aware frame mutator\n"
+           "  orders   frames mode (concurrent sessions on the C protocol layer): C1 under\n"
+           "           ThreadSanitizer, C2 and C3 under AddressSanitizer, one bug enabled each\n"
+           "Then replays every finding %d times and prints a table: what, where, how often it\n"
+           "reproduced, the sanitizer's summary, and the command to replay it yourself.\n"
+           "Exit 1 when something was found (the expected outcome), 3 on a setup problem.\n",
+           DEMO_REPLAYS);
 }
 
-struct demo_row {
-    const char *target, *mode;
+/* One campaign of the demo; `bugs` (ORDERS_BUGS) enables one planted bug, NULL all. */
+struct demo_spec {
+    const char *label, *target, *mode, *sanitizer, *bugs;
     enum campaign_engine engine;
-    struct campaign_result r;
-    char replay_cmd[8400];
-    char summary[256];
 };
 
-/* The sanitizer's one-line summary of a replay ("SUMMARY: AddressSanitizer: ..."). */
-static void replay_summary(struct demo_row *row, const char *work) {
-    char log[4096], bin[4096];
-    snprintf(bin, sizeof(bin), "%s/%s_replay", cli_self_dir(), row->target);
-    snprintf(log, sizeof(log), "%s/replay.log", work);
-    snprintf(row->replay_cmd, sizeof(row->replay_cmd), "%s %s", bin, row->r.crash);
-    char *argv[] = {bin, row->r.crash, NULL};
-    struct subproc_opts o = {.argv = argv, .output_path = log, .timeout_s = 60};
-    struct subproc_result sr;
+static const struct demo_spec demo_specs[] = {
+    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_LIBFUZZER},
+    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_AFL},
+    {"orders C1 race", "orders", "frames", "thread", "C1", CAMPAIGN_LIBFUZZER},
+    {"orders C2 overflow", "orders", "frames", "address", "C2", CAMPAIGN_LIBFUZZER},
+    {"orders C3 UAF/leak", "orders", "frames", "address", "C3", CAMPAIGN_LIBFUZZER},
+};
+
+#define DEMO_ROWS (sizeof(demo_specs) / sizeof(demo_specs[0]))
+
+struct demo_row {
+    struct demo_spec spec;
+    struct campaign_result r;
+    char replay_cmd[8600];
+    char summary[256];
+    int reproduced;
+};
+
+/* The libFuzzer binary of the row's build runs one file when given one: the replay. */
+static void replay_binary(const struct demo_row *row, char *out, size_t cap) {
+    bool tsan = strcmp(row->spec.sanitizer, "thread") == 0,
+         frames = strcmp(row->spec.mode, "frames") == 0;
+    snprintf(out, cap, "%s%s/%s%s_fuzzer", cli_self_dir(), tsan ? "/../tsan/bin" : "",
+             row->spec.target, frames ? "_frames" : "");
+}
+
+/* Keeps the sanitizer's one-line summary ("SUMMARY: AddressSanitizer: ..."). */
+static bool read_summary(const char *log, char *out, size_t cap) {
     struct fileio_buf b;
-    snprintf(row->summary, sizeof(row->summary), "did not reproduce");
-    if (!subproc_run(&o, &sr) || !fileio_read(log, RF_MAX_FILE_SIZE, &b))
-        return;
+    if (!fileio_read(log, RF_MAX_FILE_SIZE, &b))
+        return false;
     const char *s = strstr((const char *)b.data, "SUMMARY: ");
-    if (s != NULL) {
-        size_t n = strcspn(s, "\n");
-        snprintf(row->summary, sizeof(row->summary), "%.*s", (int)n, s);
-    } else if (sr.signal != 0 || sr.exit_code != 0) {
-        snprintf(row->summary, sizeof(row->summary), "replay exit %d signal %d", sr.exit_code,
-                 sr.signal);
-    }
+    if (s == NULL)
+        s = strstr((const char *)b.data, "racefuzz: error: hang");
+    if (s != NULL)
+        snprintf(out, cap, "%.*s", (int)strcspn(s, "\n"), s);
     fileio_buf_free(&b);
+    return s != NULL;
+}
+
+static void replay(struct demo_row *row, const char *work) {
+    char bin[4096], log[4200], env[128];
+    replay_binary(row, bin, sizeof(bin));
+    snprintf(env, sizeof(env), "ORDERS_BUGS=%s", row->spec.bugs != NULL ? row->spec.bugs : "all");
+    snprintf(row->replay_cmd, sizeof(row->replay_cmd), "%s%s%s %s", row->spec.bugs ? env : "",
+             row->spec.bugs ? " " : "", bin, row->r.crash);
+    snprintf(row->summary, sizeof(row->summary), "did not reproduce");
+    for (int i = 0; i < DEMO_REPLAYS; i++) {
+        snprintf(log, sizeof(log), "%s/replay-%d.log", work, i);
+        char *argv[] = {bin, row->r.crash, NULL};
+        const char *envv[] = {env, NULL};
+        struct subproc_opts o = {
+            .argv = argv, .env_add = envv, .output_path = log, .timeout_s = 60};
+        struct subproc_result sr;
+        if (!subproc_run(&o, &sr) || (sr.exit_code == 0 && sr.signal == 0))
+            continue;
+        row->reproduced++;
+        if (row->reproduced == 1 && !read_summary(log, row->summary, sizeof(row->summary)))
+            snprintf(row->summary, sizeof(row->summary), "exit %d, signal %d", sr.exit_code,
+                     sr.signal);
+    }
 }
 
 static bool run_row(struct demo_row *row, double time_s) {
     static struct fuzz_setup s;
-    struct fuzz_request req = {.target = row->target,
-                               .mode = row->mode,
-                               .sanitizer = "address",
-                               .engine = row->engine,
+    char env[64];
+    const char *envv[] = {env, NULL};
+    snprintf(env, sizeof(env), "ORDERS_BUGS=%s", row->spec.bugs != NULL ? row->spec.bugs : "all");
+    struct fuzz_request req = {.target = row->spec.target,
+                               .mode = row->spec.mode,
+                               .sanitizer = row->spec.sanitizer,
+                               .engine = row->spec.engine,
+                               .env = row->spec.bugs != NULL ? envv : NULL,
                                .work_root = ".racefuzz/demo",
                                .custom_mutator = true};
     if (!fuzz_setup_prepare(&s, &req))
         return false;
     s.opts.time_s = time_s;
     s.opts.seed = 1;
-    s.opts.max_len = 1024;
+    s.opts.max_len = 4096;
     s.opts.progress = true;
-    fprintf(stderr, "racefuzz demo: %s mode, target %s, %s, up to %.0fs\n", row->mode, row->target,
-            campaign_engine_name(row->engine), time_s);
+    fprintf(stderr, "racefuzz demo: %s (%s mode, %s, %s), up to %.0fs\n", row->spec.label,
+            row->spec.mode, campaign_engine_name(row->spec.engine), row->spec.sanitizer, time_s);
     if (!campaign_run(&s.opts, &row->r))
         return false;
     if (row->r.found)
-        replay_summary(row, s.work);
+        replay(row, s.work);
     return true;
 }
 
-static void print_table(struct demo_row *rows, size_t n) {
-    printf("\n%-8s %-8s %-10s %-6s %-9s %s\n", "target", "mode", "engine", "found", "time",
-           "exec/s");
-    for (size_t i = 0; i < n; i++)
-        printf("%-8s %-8s %-10s %-6s %-9.1f %.0f\n", rows[i].target, rows[i].mode,
-               campaign_engine_name(rows[i].engine), rows[i].r.found ? "yes" : "no",
-               rows[i].r.seconds, rows[i].r.execs_per_s);
+static void print_table(const struct demo_row *rows, size_t n) {
+    printf("\n%-20s %-7s %-10s %-8s %-6s %-8s %-9s %s\n", "bug", "mode", "engine", "sanitizer",
+           "found", "time", "replayed", "exec/s");
+    for (size_t i = 0; i < n; i++) {
+        char rep[16] = "-";
+        if (rows[i].r.found)
+            snprintf(rep, sizeof(rep), "%d/%d", rows[i].reproduced, DEMO_REPLAYS);
+        printf("%-20s %-7s %-10s %-8s %-6s %-8.1f %-9s %.0f\n", rows[i].spec.label,
+               rows[i].spec.mode, campaign_engine_name(rows[i].spec.engine), rows[i].spec.sanitizer,
+               rows[i].r.found ? "yes" : "no", rows[i].r.seconds, rep, rows[i].r.execs_per_s);
+    }
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].r.found)
             continue;
-        printf("\n[%s/%s] %s\n  input:  %s\n  replay: %s\n", rows[i].target,
-               campaign_engine_name(rows[i].engine), rows[i].summary, rows[i].r.crash,
-               rows[i].replay_cmd);
+        printf("\n[%s] %s\n  input:  %s\n  replay: %s\n", rows[i].spec.label, rows[i].summary,
+               rows[i].r.crash, rows[i].replay_cmd);
     }
 }
 
@@ -99,12 +152,10 @@ int cmd_demo(int argc, char **argv) {
         cmd_demo_help();
         return CLI_EXIT_USAGE;
     }
-    struct demo_row rows[] = {
-        {.target = "planted", .mode = "plain", .engine = CAMPAIGN_LIBFUZZER},
-        {.target = "planted", .mode = "plain", .engine = CAMPAIGN_AFL},
-    };
-    size_t n = sizeof(rows) / sizeof(rows[0]), found = 0;
+    static struct demo_row rows[DEMO_ROWS];
+    size_t n = DEMO_ROWS, found = 0;
     for (size_t i = 0; i < n; i++) {
+        rows[i].spec = demo_specs[i];
         if (!run_row(&rows[i], (double)time_s))
             return CLI_EXIT_ENV;
         found += rows[i].r.found;

@@ -1,5 +1,7 @@
 #include "frame.h"
 
+#include "bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +104,7 @@ size_t frame_serialize(const struct frame *frames, size_t count, uint8_t *out, s
         frame_store_le32(out + off, frames[i].len);
         off += FRAME_HEADER_LEN;
         if (frames[i].len > 0)
-            memmove(out + off, frames[i].data, frames[i].len);
+            bytes_move(out + off, frames[i].data, frames[i].len);
         off += frames[i].len;
     }
     return off;

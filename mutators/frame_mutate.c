@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "frame.h"
 #include "rf_config.h"
 #include "rng.h"
@@ -99,7 +100,7 @@ static uint8_t *edit_payload(struct fmut *m, size_t i, size_t extra) {
         return NULL;
     uint8_t *p = m->arena + m->arena_used;
     if (m->frames[i].len > 0)
-        memcpy(p, m->frames[i].data, m->frames[i].len);
+        bytes_move(p, m->frames[i].data, m->frames[i].len);
     m->arena_used += need;
     m->frames[i].data = p;
     return p;
@@ -113,7 +114,7 @@ static void set_len(struct fmut *m, size_t i, size_t len) {
 static bool insert_view(struct fmut *m, size_t at, struct frame f) {
     if (m->n >= RF_MUT_MAX_FRAMES || room(m) < FRAME_HEADER_LEN + (size_t)f.len)
         return false;
-    memmove(&m->frames[at + 1], &m->frames[at], (m->n - at) * sizeof(struct frame));
+    bytes_move(&m->frames[at + 1], &m->frames[at], (m->n - at) * sizeof(struct frame));
     m->frames[at] = f;
     m->n++;
     m->total += FRAME_HEADER_LEN + f.len;
@@ -122,7 +123,7 @@ static bool insert_view(struct fmut *m, size_t at, struct frame f) {
 
 static struct frame remove_view(struct fmut *m, size_t at) {
     struct frame f = m->frames[at];
-    memmove(&m->frames[at], &m->frames[at + 1], (m->n - at - 1) * sizeof(struct frame));
+    bytes_move(&m->frames[at], &m->frames[at + 1], (m->n - at - 1) * sizeof(struct frame));
     m->n--;
     m->total -= FRAME_HEADER_LEN + f.len;
     return f;
@@ -246,7 +247,7 @@ static bool op_insert_bytes(struct fmut *m) {
     if (p == NULL)
         return false;
     size_t pos = rng_below(&m->rng, len + 1);
-    memmove(p + pos + n, p + pos, len - pos);
+    bytes_move(p + pos + n, p + pos, len - pos);
     bool repeat = rng_one_in(&m->rng, 2);
     uint8_t fill = (uint8_t)rng_next(&m->rng);
     for (size_t k = 0; k < n; k++)
@@ -263,7 +264,7 @@ static bool op_erase_bytes(struct fmut *m) {
     size_t len = m->frames[i].len;
     size_t n = 1 + rng_below(&m->rng, len < 16 ? len : 16);
     size_t pos = rng_below(&m->rng, len - n + 1);
-    memmove(p + pos, p + pos + n, len - pos - n);
+    bytes_move(p + pos, p + pos + n, len - pos - n);
     set_len(m, i, len - n);
     return true;
 }
@@ -277,7 +278,7 @@ static bool op_copy_within(struct fmut *m) {
     size_t src = rng_below(&m->rng, len), dst = rng_below(&m->rng, len);
     size_t far = src > dst ? src : dst;
     size_t n = 1 + rng_below(&m->rng, len - far);
-    memmove(p + dst, p + src, n);
+    bytes_move(p + dst, p + src, n);
     return true;
 }
 
@@ -298,8 +299,8 @@ static bool op_dict_insert(struct fmut *m) {
     if (p == NULL)
         return false;
     size_t pos = rng_below(&m->rng, len + 1);
-    memmove(p + pos + t->len, p + pos, len - pos);
-    memcpy(p + pos, t->data, t->len);
+    bytes_move(p + pos + t->len, p + pos, len - pos);
+    bytes_move(p + pos, t->data, t->len);
     set_len(m, i, len + t->len);
     return true;
 }
@@ -312,7 +313,7 @@ static bool op_dict_overwrite(struct fmut *m) {
     uint8_t *p = payload_for_edit(m, t->len, &i);
     if (p == NULL)
         return false;
-    memcpy(p + rng_below(&m->rng, m->frames[i].len - t->len + 1), t->data, t->len);
+    bytes_move(p + rng_below(&m->rng, m->frames[i].len - t->len + 1), t->data, t->len);
     return true;
 }
 
@@ -475,12 +476,12 @@ static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, s
         !grow(&m->arena, &m->arena_cap, arena_need))
         return false;
     if (in_size > 0)
-        memcpy(m->input, in, in_size);
+        bytes_move(m->input, in, in_size);
     m->n = frame_split_lenient(m->input, in_size, o->max_frame_len, m->frames, RF_MUT_MAX_FRAMES);
     m->total = frame_serialized_size(m->frames, m->n);
     m->ndonor = 0;
     if (in2 != NULL && in2_size > 0) {
-        memcpy(m->donor_buf, in2, in2_size);
+        bytes_move(m->donor_buf, in2, in2_size);
         m->ndonor = frame_split_lenient(m->donor_buf, in2_size, o->max_frame_len, m->donor,
                                         RF_MUT_MAX_FRAMES);
     }

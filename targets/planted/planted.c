@@ -51,6 +51,13 @@ static enum planted_result on_commit(struct planted_session *s, const uint8_t *p
     uint8_t *out = malloc(s->body_total + 1);
     if (out == NULL)
         return PLANTED_ERR_FIELD;
+#ifdef PLANTED_FIXED
+    /* The fixed variant, for throughput benchmarks that must not stop at the bug. */
+    if (p[1] > s->body_total + 1 || (size_t)p[1] + 2 > n) {
+        free(out);
+        return PLANTED_ERR_FIELD;
+    }
+#endif
     /* PLANTED BUG: p[1] is trusted; the check against s->body_total is missing. */
     memcpy(out, p + 2, p[1]);
     /* The commit is accepted when its bytes sum to zero (the last byte balances them). */
