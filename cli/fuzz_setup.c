@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "dict.h"
 #include "fileio.h"
+#include "fixup.h"
 #include "log.h"
 #include "shape.h"
 #include "target_config.h"
@@ -133,10 +134,30 @@ static bool find_seeds(struct fuzz_setup *s, const struct fuzz_request *r) {
     return true;
 }
 
+/* The mutator's view of the target: schedule frame first (frames mode) and the
+ * config's fix-ups, checked here so a typo is reported against the config file. */
+static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, const struct tcfg *cfg,
+                        size_t *n) {
+    const cJSON *fx = cJSON_GetObjectItemCaseSensitive(tcfg_section(cfg, "frames"), "fixups");
+    struct fixup_list list;
+    const char *why;
+    if (strcmp(r->mode, "frames") == 0 && !add_env(s, n, "RACEFUZZ_SCHEDULE_FRAME", "1"))
+        return false;
+    if (fx == NULL)
+        return true;
+    if (!cJSON_IsString(fx) || !fixup_parse(fx->valuestring, &list, &why)) {
+        LOG_E("%s: frames.fixups: %s", cfg->path, cJSON_IsString(fx) ? why : "expected a string");
+        return false;
+    }
+    return add_env(s, n, "RACEFUZZ_FIXUPS", fx->valuestring);
+}
+
 static bool prepare_env(struct fuzz_setup *s, const struct fuzz_request *r,
                         const struct tcfg *cfg) {
     size_t n = 0;
     s->env[0] = NULL;
+    if (!mutator_env(s, r, cfg, &n))
+        return false;
     if (r->variant != NULL && !variant_env(s, cfg, r->variant, &n))
         return false;
     for (size_t i = 0; r->env != NULL && r->env[i] != NULL; i++)

@@ -37,4 +37,14 @@
  * libFuzzer's default -timeout, so the driver reports first, with every worker's stack. */
 #define RF_FRAMES_DEADLINE_MS 1000
 
+/* Frames mode: yields a worker spends waiting for the next input before it sleeps. At
+ * fuzzing rates inputs arrive within microseconds, and a futex wake-up per worker per
+ * input halves exec/s; a few thousand yields (about a millisecond when the core is free)
+ * bridge the engine's work between inputs without spinning through an idle period. */
+#define RF_FRAMES_SPIN_YIELDS 2000
+
+/* One mutation in this many skips the declared fix-ups (lengths, checksums), so the
+ * decoder's own checks still see wrong values now and then. */
+#define RF_MUT_FIXUP_SKIP_ONE_IN 16
+
 #endif

@@ -44,10 +44,13 @@ struct frames_driver {
     pthread_t threads[FRAMES_MAX_WORKERS];
     unsigned started; /* threads created */
     pthread_mutex_t mu;
-    pthread_cond_t wake, done_cv;
-    uint64_t gen;            /* input number; a change wakes the workers (under mu) */
-    unsigned active;         /* workers taking part in input `gen` (under mu) */
-    bool stop;               /* under mu */
+    pthread_cond_t wake;
+    uint64_t gen;    /* input number; a change wakes the workers (under mu) */
+    unsigned active; /* workers taking part in input `gen` (under mu) */
+    bool stop;       /* under mu */
+    /* (gen << 8 | active), published for workers that are still spinning: one word, so
+     * a late worker never pairs one input's number with another input's worker count. */
+    atomic_uint_fast64_t pub;
     atomic_uint ready;       /* workers waiting at the gate this input */
     atomic_uint_fast64_t go; /* the gate: workers run once go == gen */
     atomic_uint done;        /* workers finished this input */
@@ -110,11 +113,26 @@ static void run_share(struct frames_driver *d, unsigned w) {
     d->sched.ops->leave(&d->sched, &d->plan, w);
 }
 
-/* Waits for the next input (or stop); returns its number, 0 to exit. The number of
- * active workers is read under the lock: an idle worker must not touch the plan, which
- * the main thread rewrites for the next input while it may still be waking up. */
+#define PUB_STOP UINT64_MAX
+
+/* Waits for the next input (or stop); returns its number, 0 to exit. First it spins
+ * (yielding) for a while: at fuzzing rates the next input comes within microseconds, and
+ * a futex sleep and wake-up per worker per input would cost more than the decode. Then
+ * it sleeps on the condition variable, so an idle engine does not burn the CPU. The
+ * number of active workers comes with the input number: an idle worker must not touch
+ * the plan, which the main thread rewrites for the next input. */
 static uint64_t wait_input(struct frames_driver *d, uint64_t seen, unsigned *active) {
     uint64_t gen;
+    for (unsigned i = 0; i < RF_FRAMES_SPIN_YIELDS; i++) {
+        uint64_t pub = atomic_load_explicit(&d->pub, memory_order_acquire);
+        if (pub == PUB_STOP)
+            return 0;
+        if (pub >> 8 != seen) {
+            *active = (unsigned)(pub & 0xFF);
+            return pub >> 8;
+        }
+        sched_yield();
+    }
     pthread_mutex_lock(&d->mu);
     while (!d->stop && d->gen == seen)
         pthread_cond_wait(&d->wake, &d->mu);
@@ -137,11 +155,7 @@ static void *worker_main(void *arg) {
         gate(d, gen);
         run_share(d, w);
         atomic_store_explicit(&d->finished[w], true, memory_order_relaxed);
-        if (atomic_fetch_add_explicit(&d->done, 1, memory_order_release) + 1 == active) {
-            pthread_mutex_lock(&d->mu);
-            pthread_cond_signal(&d->done_cv);
-            pthread_mutex_unlock(&d->mu);
-        }
+        atomic_fetch_add_explicit(&d->done, 1, memory_order_release);
     }
     return NULL;
 }
@@ -239,18 +253,25 @@ static bool before(const struct timespec *limit) {
            (now.tv_sec == limit->tv_sec && now.tv_nsec < limit->tv_nsec);
 }
 
-/* Releases the active workers together and waits for them, or reports a hang. */
+/* Yields until *counter reaches want or the limit passes (the clock is read every 64
+ * rounds: clock_gettime costs more than a yield). */
+static bool yield_until(atomic_uint *counter, unsigned want, const struct timespec *limit) {
+    for (unsigned i = 0;; i++) {
+        if (atomic_load_explicit(counter, memory_order_acquire) >= want)
+            return true;
+        if (i % 64 == 63 && !before(limit))
+            return atomic_load_explicit(counter, memory_order_acquire) >= want;
+        sched_yield();
+    }
+}
+
+/* Releases the active workers together and waits for them, or reports a hang. The main
+ * thread yields instead of sleeping: on a 2-core machine it hands its core to a worker. */
 static void release_and_wait(struct frames_driver *d, unsigned active) {
     struct timespec limit = deadline_after(d->opts.deadline_ms);
-    while (atomic_load_explicit(&d->ready, memory_order_relaxed) < active && before(&limit))
-        sched_yield();
-    pthread_mutex_lock(&d->mu);
+    yield_until(&d->ready, active, &limit);
     atomic_store_explicit(&d->go, d->gen, memory_order_release);
-    int rc = 0;
-    while (atomic_load_explicit(&d->done, memory_order_acquire) < active && rc != ETIMEDOUT)
-        rc = pthread_cond_timedwait(&d->done_cv, &d->mu, &limit);
-    pthread_mutex_unlock(&d->mu);
-    if (atomic_load_explicit(&d->done, memory_order_acquire) < active)
+    if (!yield_until(&d->done, active, &limit))
         report_hang(d, active);
 }
 
@@ -268,6 +289,7 @@ void frames_driver_run(struct frames_driver *d, const uint8_t *data, size_t size
     pthread_mutex_lock(&d->mu);
     d->gen++;
     d->active = active;
+    atomic_store_explicit(&d->pub, d->gen << 8 | active, memory_order_release);
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->mu);
     release_and_wait(d, active);
@@ -301,13 +323,8 @@ struct frames_driver *frames_driver_new(const struct frames_target *t,
     d->opts = *o;
     frames_sched_free_init(&d->sched, o->workers, o->max_frame_len);
     d->opts.workers = d->sched.max_workers;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->wake, NULL);
-    pthread_cond_init(&d->done_cv, &ca);
-    pthread_condattr_destroy(&ca);
     void *warm[1];
     backtrace(warm, 1); /* loads the unwinder now, not inside a signal handler later */
     ignore_counter_races();
@@ -328,13 +345,13 @@ void frames_driver_free(struct frames_driver *d) {
         return;
     pthread_mutex_lock(&d->mu);
     d->stop = true;
+    atomic_store_explicit(&d->pub, PUB_STOP, memory_order_release);
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->mu);
     for (unsigned w = 0; w < d->started; w++)
         pthread_join(d->threads[w], NULL);
     frames_plan_free(&d->plan);
     pthread_cond_destroy(&d->wake);
-    pthread_cond_destroy(&d->done_cv);
     pthread_mutex_destroy(&d->mu);
     free(d);
 }

@@ -4,6 +4,7 @@
  *   RF_TARGET_INIT    int init(void)                              (optional)
  *   RF_TARGET_RESET   void reset(void)                            (optional)
  * Each fuzz input runs as concurrent sessions on the driver's worker pool. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -33,6 +34,18 @@ __attribute__((disable_sanitizer_instrumentation)) const char *__tsan_default_op
 }
 
 static struct frames_driver *driver;
+
+/* Tells the frame mutator (same process under libFuzzer) that frame 0 is the schedule
+ * and which fields to recompute, unless the environment already says otherwise. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    setenv("RACEFUZZ_SCHEDULE_FRAME", "1", 0);
+#ifdef RF_TARGET_FIXUPS
+    setenv("RACEFUZZ_FIXUPS", RF_TARGET_FIXUPS, 0);
+#endif
+    return 0;
+}
 
 static struct frames_driver *get_driver(void) {
     if (driver != NULL)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "fixup.h"
 #include "frame.h"
 #include "rf_config.h"
 #include "rng.h"
@@ -538,6 +539,17 @@ static void lie_about_length(struct fmut *m, uint8_t *out) {
     m->extra = "lie_len";
 }
 
+/* Recomputes the declared lengths and checksums in every frame of the serialized output
+ * (not the schedule frame, when the input starts with one). */
+static void apply_fixups(struct fmut *m, uint8_t *out) {
+    size_t off = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (i > 0 || !m->o->skip_first)
+            fixup_apply(m->o->fixups, out + off + FRAME_HEADER_LEN, m->frames[i].len);
+        off += FRAME_HEADER_LEN + m->frames[i].len;
+    }
+}
+
 static size_t emit(struct fmut *m, uint8_t *out, bool may_lie) {
     if (m->n == 0) {
         /* An empty stream is valid but useless to a decoder: emit one empty frame. */
@@ -546,6 +558,9 @@ static size_t emit(struct fmut *m, uint8_t *out, bool may_lie) {
         insert_view(m, 0, (struct frame){.data = m->arena, .len = 0});
     }
     size_t n = frame_serialize(m->frames, m->n, out, m->o->max_size);
+    if (m->o->fixups != NULL && m->o->fixups->count > 0 &&
+        !rng_one_in(&m->rng, RF_MUT_FIXUP_SKIP_ONE_IN))
+        apply_fixups(m, out);
     if (may_lie && m->o->lie_one_in > 0 && rng_one_in(&m->rng, m->o->lie_one_in))
         lie_about_length(m, out);
     return n;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dict.h"
+#include "fixup.h"
 
 /* Optional byte-level mutator of the engine (libFuzzer's LLVMFuzzerMutate), applied to
  * one payload so the engine's comparison-derived tokens reach the payload bytes while
@@ -20,7 +21,9 @@ struct fmut_opts {
     const struct dict *dict;
     fmut_engine_fn engine_mutate; /* may be NULL; breaks purity only through the engine's RNG */
     void *engine_arg;
-    unsigned lie_one_in; /* one call in this many lies about a length; 0 never lies */
+    unsigned lie_one_in;             /* one call in this many lies about a length; 0 never lies */
+    const struct fixup_list *fixups; /* recomputed after mutation (fixup.h); may be NULL */
+    bool skip_first;                 /* frame 0 is a schedule frame: no fix-ups there */
 };
 
 /* The operations, in table order; names are what afl_custom_describe reports. */

@@ -20,6 +20,7 @@ struct afl_glue {
     struct fmut *mut;
     struct fmut_opts opts;
     struct dict dict;
+    struct fixup_list fixups;
     struct rng rng; /* per-call seeds, derived from afl-fuzz's -s seed */
     uint8_t *out;
     size_t out_cap;
@@ -33,7 +34,7 @@ RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
     struct afl_glue *g = calloc(1, sizeof(*g));
     if (g == NULL)
         return NULL;
-    if (!mutator_env_load(&g->opts, &g->dict) || (g->mut = fmut_new()) == NULL) {
+    if (!mutator_env_load(&g->opts, &g->dict, &g->fixups) || (g->mut = fmut_new()) == NULL) {
         free(g);
         return NULL;
     }

@@ -13,6 +13,7 @@
 static struct fmut *glue_mut;
 static struct fmut_opts glue_opts;
 static struct dict glue_dict;
+static struct fixup_list glue_fixups;
 
 static size_t glue_engine_mutate(uint8_t *data, size_t size, size_t max_size, void *arg) {
     (void)arg;
@@ -24,7 +25,7 @@ static size_t glue_engine_mutate(uint8_t *data, size_t size, size_t max_size, vo
 static struct fmut *glue_get(size_t max_size) {
     if (glue_mut == NULL) {
         glue_opts.max_size = max_size;
-        if (!mutator_env_load(&glue_opts, &glue_dict))
+        if (!mutator_env_load(&glue_opts, &glue_dict, &glue_fixups))
             abort();
         glue_opts.engine_mutate = glue_engine_mutate;
         glue_mut = fmut_new();

@@ -37,13 +37,25 @@ static bool load_dict(struct dict *d) {
     return ok;
 }
 
-bool mutator_env_load(struct fmut_opts *o, struct dict *d) {
+static bool load_fixups(struct fixup_list *fx) {
+    const char *spec = getenv("RACEFUZZ_FIXUPS"), *why;
+    fx->count = 0;
+    if (spec == NULL || fixup_parse(spec, fx, &why))
+        return true;
+    LOG_E("RACEFUZZ_FIXUPS=%s: %s", spec, why);
+    return false;
+}
+
+bool mutator_env_load(struct fmut_opts *o, struct dict *d, struct fixup_list *fx) {
     size_t max_size = o->max_size;
-    unsigned long max_len = RF_FRAME_MAX_LEN_DEFAULT, lie = RF_MUT_LIE_ONE_IN;
+    unsigned long max_len = RF_FRAME_MAX_LEN_DEFAULT, lie = RF_MUT_LIE_ONE_IN, sched = 0;
     fmut_default_opts(o, max_size);
     dict_init(d);
     bool ok = env_uint("RACEFUZZ_MAX_FRAME_LEN", UINT32_MAX, &max_len) &&
-              env_uint("RACEFUZZ_LIE_ONE_IN", 1u << 20, &lie) && load_dict(d);
+              env_uint("RACEFUZZ_LIE_ONE_IN", 1u << 20, &lie) &&
+              env_uint("RACEFUZZ_SCHEDULE_FRAME", 1, &sched) && load_dict(d) && load_fixups(fx);
+    o->fixups = fx;
+    o->skip_first = sched == 1;
     o->max_frame_len = (uint32_t)max_len;
     o->lie_one_in = (unsigned)lie;
     o->dict = d;
