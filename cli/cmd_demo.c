@@ -12,8 +12,11 @@
 #include "rf_config.h"
 #include "subproc.h"
 
-/* Replays per finding: races are flaky, so the table says how often each reproduces. */
+/* Replays per finding: races are flaky, so the table says how often each reproduces.
+ * Each replay runs the input DEMO_RUNS_PER_REPLAY times in one process (-runs=N), as a
+ * race needs many tries to hit its window. */
 #define DEMO_REPLAYS 5
+#define DEMO_RUNS_PER_REPLAY "-runs=100"
 
 void cmd_demo_help(void) {
     printf("usage: racefuzz demo [--time SECONDS]\n\n"
@@ -28,18 +31,21 @@ void cmd_demo_help(void) {
            DEMO_REPLAYS);
 }
 
-/* One campaign of the demo; `bugs` (ORDERS_BUGS) enables one planted bug, NULL all. */
+/* One campaign of the demo; `bugs` (ORDERS_BUGS) enables one planted bug, NULL all.
+ * `flag` is passed to the engine (C3: leaks off, so the use-after-free side of the
+ * refcount bug, not its leak side, is what stops the run). */
 struct demo_spec {
     const char *label, *target, *mode, *sanitizer, *bugs;
     enum campaign_engine engine;
+    const char *flag;
 };
 
 static const struct demo_spec demo_specs[] = {
-    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_LIBFUZZER},
-    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_AFL},
-    {"orders C1 race", "orders", "frames", "thread", "C1", CAMPAIGN_LIBFUZZER},
-    {"orders C2 overflow", "orders", "frames", "address", "C2", CAMPAIGN_LIBFUZZER},
-    {"orders C3 UAF/leak", "orders", "frames", "address", "C3", CAMPAIGN_LIBFUZZER},
+    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_LIBFUZZER, NULL},
+    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_AFL, NULL},
+    {"orders C1 race", "orders", "frames", "thread", "C1", CAMPAIGN_LIBFUZZER, NULL},
+    {"orders C2 overflow", "orders", "frames", "address", "C2", CAMPAIGN_LIBFUZZER, NULL},
+    {"orders C3 UAF", "orders", "frames", "address", "C3", CAMPAIGN_LIBFUZZER, "-detect_leaks=0"},
 };
 
 #define DEMO_ROWS (sizeof(demo_specs) / sizeof(demo_specs[0]))
@@ -78,12 +84,18 @@ static void replay(struct demo_row *row, const char *work) {
     char bin[4096], log[4200], env[128];
     replay_binary(row, bin, sizeof(bin));
     snprintf(env, sizeof(env), "ORDERS_BUGS=%s", row->spec.bugs != NULL ? row->spec.bugs : "all");
-    snprintf(row->replay_cmd, sizeof(row->replay_cmd), "%s%s%s %s", row->spec.bugs ? env : "",
-             row->spec.bugs ? " " : "", bin, row->r.crash);
+    char *argv[] = {bin, DEMO_RUNS_PER_REPLAY, row->r.crash, NULL, NULL};
+    if (row->spec.flag != NULL) { /* the campaign's engine flag applies to the replay too */
+        argv[2] = (char *)row->spec.flag;
+        argv[3] = row->r.crash;
+    }
+    snprintf(row->replay_cmd, sizeof(row->replay_cmd), "%s%s%s %s %s%s%s",
+             row->spec.bugs ? env : "", row->spec.bugs ? " " : "", bin, DEMO_RUNS_PER_REPLAY,
+             row->spec.flag != NULL ? row->spec.flag : "", row->spec.flag != NULL ? " " : "",
+             row->r.crash);
     snprintf(row->summary, sizeof(row->summary), "did not reproduce");
     for (int i = 0; i < DEMO_REPLAYS; i++) {
         snprintf(log, sizeof(log), "%s/replay-%d.log", work, i);
-        char *argv[] = {bin, row->r.crash, NULL};
         const char *envv[] = {env, NULL};
         struct subproc_opts o = {
             .argv = argv, .env_add = envv, .output_path = log, .timeout_s = 60};
@@ -115,6 +127,9 @@ static bool run_row(struct demo_row *row, double time_s) {
     s.opts.seed = 1;
     s.opts.max_len = 4096;
     s.opts.progress = true;
+    char *flag = (char *)row->spec.flag;
+    s.opts.extra = &flag;
+    s.opts.nextra = flag != NULL ? 1 : 0;
     fprintf(stderr, "racefuzz demo: %s (%s mode, %s, %s), up to %.0fs\n", row->spec.label,
             row->spec.mode, campaign_engine_name(row->spec.engine), row->spec.sanitizer, time_s);
     if (!campaign_run(&s.opts, &row->r))

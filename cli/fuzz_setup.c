@@ -143,6 +143,10 @@ static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, cons
     const char *why;
     if (strcmp(r->mode, "frames") == 0 && !add_env(s, n, "RACEFUZZ_SCHEDULE_FRAME", "1"))
         return false;
+    /* The engine gets the dictionary as -dict/-x for its own mutations; our mutator reads
+     * the same file for its token operations. */
+    if (s->dict[0] != '\0' && !add_env(s, n, "RACEFUZZ_DICT", s->dict))
+        return false;
     if (fx == NULL)
         return true;
     if (!cJSON_IsString(fx) || !fixup_parse(fx->valuestring, &list, &why)) {
@@ -174,8 +178,8 @@ bool fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
         return false;
     if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
         return false;
-    bool ok = prepare_env(s, r, &cfg) && make_work_dir(s, r->work_root, r->target, r->engine) &&
-              write_dict(s, &cfg);
+    bool ok = make_work_dir(s, r->work_root, r->target, r->engine) && write_dict(s, &cfg) &&
+              prepare_env(s, r, &cfg);
     tcfg_free(&cfg);
     if (!ok)
         return false;
