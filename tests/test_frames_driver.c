@@ -53,23 +53,27 @@ static void input_frame(struct input *in, const void *data, size_t n) {
     in->len += FRAME_HEADER_LEN + n;
 }
 
-/* An input whose schedule frame is `sched` and whose target frames each carry a payload
- * naming them ("f<index>:" and filler), so every frame is distinguishable. */
+/* The payload of target frame i: it names the frame ("f", two digits) and its length
+ * varies, down to an empty frame every sixth, so every frame is told apart by position
+ * and content. Returns the length. */
+static size_t payload_of(size_t i, uint8_t p[16]) {
+    size_t n = i % 6 == 5 ? 0 : 3 + i % 11;
+    for (size_t k = 0; k < n; k++)
+        p[k] = (uint8_t)(k == 0   ? 'f'
+                         : k == 1 ? '0' + i / 10 % 10
+                         : k == 2 ? '0' + i % 10
+                                  : i * 7 + k);
+    return n;
+}
+
+/* An input of the schedule frame `sched` and `frames` target frames (payload_of). */
 static void input_build(struct input *in, const uint8_t *sched, size_t sched_len, size_t frames) {
     in->len = 0;
     input_frame(in, sched, sched_len);
     for (size_t i = 0; i < frames; i++) {
-        uint8_t p[8] = {
-            'f', (uint8_t)('0' + i / 10), (uint8_t)('0' + i % 10), ':', 'a', 'b', (uint8_t)i, 0xff};
-        input_frame(in, p, sizeof(p));
+        uint8_t p[16];
+        input_frame(in, p, payload_of(i, p));
     }
-}
-
-/* The payload input_build gives frame i. */
-static void payload_of(size_t i, uint8_t p[8]) {
-    const uint8_t q[8] = {
-        'f', (uint8_t)('0' + i / 10), (uint8_t)('0' + i % 10), ':', 'a', 'b', (uint8_t)i, 0xff};
-    memcpy(p, q, sizeof(q));
 }
 
 /* ---- a target that records every call ---------------------------------------------- */
@@ -128,9 +132,8 @@ static void assert_shares(const unsigned *owner, size_t frames, unsigned active)
         for (size_t i = 0; i < frames; i++) {
             if (owner[i] != w)
                 continue;
-            uint8_t p[8];
-            payload_of(i, p);
-            input_frame(&share, p, sizeof(p));
+            uint8_t p[16];
+            input_frame(&share, p, payload_of(i, p));
             n++;
         }
         if (n == 0)
