@@ -16,6 +16,7 @@
 #include "engine_api.h"
 #include "frame.h"
 #include "rng.h"
+#include "test_streams.h"
 
 static const char *lib_path;
 
@@ -68,27 +69,13 @@ static int unload_library(void **state) {
     return hooks.lib != NULL && dlclose(hooks.lib) != 0 ? -1 : 0;
 }
 
-static size_t random_stream(struct rng *r, uint8_t *buf, size_t cap) {
-    size_t off = 0, frames = 1 + rng_below(r, 10);
-    for (size_t i = 0; i < frames; i++) {
-        size_t len = rng_below(r, 50);
-        if (off + FRAME_HEADER_LEN + len > cap)
-            break;
-        frame_store_le32(buf + off, (uint32_t)len);
-        for (size_t k = 0; k < len; k++)
-            buf[off + FRAME_HEADER_LEN + k] = (uint8_t)rng_next(r);
-        off += FRAME_HEADER_LEN + len;
-    }
-    return off;
-}
-
 /* Well-formed streams, garbage and the empty input, as afl-fuzz's queue holds. */
 static size_t make_input(struct rng *r, uint8_t *buf, size_t cap) {
     size_t n;
     switch (rng_below(r, 4)) {
     case 0:
     case 1:
-        return random_stream(r, buf, cap);
+        return test_random_stream(r, buf, cap, 10, 49, false);
     case 2:
         n = rng_below(r, 200);
         for (size_t k = 0; k < n; k++)
@@ -191,16 +178,6 @@ static void afl_describe_should_respect_the_length_limit(void **state) {
     hooks.deinit(g);
 }
 
-static bool has_commit(const uint8_t *buf, size_t size) {
-    struct frame_iter it;
-    struct frame f;
-    frame_iter_init(&it, buf, size, UINT32_MAX);
-    while (frame_iter_next(&it, &f) == FRAME_OK)
-        if (f.len >= 2 && f.data[0] == 0x04)
-            return true;
-    return false;
-}
-
 static size_t bloated_stream(struct rng *r, uint8_t *buf) {
     size_t off = 0;
     for (int i = 0; i < 16; i++) {
@@ -227,7 +204,7 @@ static size_t afl_trim(void *g, uint8_t *buf, size_t size) {
         assert_non_null(cand);
         assert_true(n <= current);
         assert_true(frame_is_well_formed(cand, n, UINT32_MAX));
-        bool ok = has_commit(cand, n);
+        bool ok = test_has_commit(cand, n);
         if (ok) {
             memcpy(buf, cand, n);
             current = n;
@@ -249,11 +226,11 @@ static void afl_trim_should_shrink_keeping_the_behaviour(void **state) {
     rng_seed(&r, 44);
     for (int i = 0; i < 20; i++) {
         size_t n = bloated_stream(&r, buf);
-        assert_true(has_commit(buf, n));
+        assert_true(test_has_commit(buf, n));
         size_t got = afl_trim(g, buf, n);
         assert_true(got < n);
         assert_true(frame_is_well_formed(buf, got, UINT32_MAX));
-        assert_true(has_commit(buf, got));
+        assert_true(test_has_commit(buf, got));
         assert_in_range(got, FRAME_HEADER_LEN + 2, FRAME_HEADER_LEN + 3);
         /* afl-fuzz may start a new trim without finishing the last: no leak, no stale state. */
         n = bloated_stream(&r, buf);

@@ -10,21 +10,7 @@
 
 #include "frame.h"
 #include "rng.h"
-
-/* Builds a random well-formed stream of up to 8 frames into buf; returns its size. */
-static size_t random_stream(struct rng *r, uint8_t *buf, size_t cap) {
-    size_t off = 0, frames = rng_below(r, 9);
-    for (size_t i = 0; i < frames; i++) {
-        size_t len = rng_below(r, 40);
-        if (off + 4 + len > cap)
-            break;
-        frame_store_le32(buf + off, (uint32_t)len);
-        for (size_t k = 0; k < len; k++)
-            buf[off + 4 + k] = (uint8_t)rng_next(r);
-        off += 4 + len;
-    }
-    return off;
-}
+#include "test_streams.h"
 
 static void frame_parse_should_round_trip_random_streams(void **state) {
     (void)state;
@@ -32,7 +18,7 @@ static void frame_parse_should_round_trip_random_streams(void **state) {
     rng_seed(&r, 42);
     uint8_t buf[512], out[512];
     for (int i = 0; i < 2000; i++) {
-        size_t n = random_stream(&r, buf, sizeof(buf));
+        size_t n = test_random_stream(&r, buf, sizeof(buf), 8, 39, false);
         struct frame_stream s;
         assert_int_equal(frame_parse(buf, n, 1024, 64, &s, NULL), FRAME_OK);
         assert_int_equal(frame_serialized_size(s.frames, s.count), n);

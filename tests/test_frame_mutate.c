@@ -17,6 +17,7 @@
 #include "frame_mutate.h"
 #include "rf_config.h"
 #include "rng.h"
+#include "test_streams.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -52,21 +53,6 @@ static int free_planted(void **state) {
     return 0;
 }
 
-static size_t random_stream(struct rng *r, uint8_t *buf, size_t cap, size_t max_frames,
-                            size_t max_len) {
-    size_t off = 0, frames = rng_below(r, max_frames + 1);
-    for (size_t i = 0; i < frames; i++) {
-        size_t len = rng_below(r, max_len + 1);
-        if (off + FRAME_HEADER_LEN + len > cap)
-            break;
-        frame_store_le32(buf + off, (uint32_t)len);
-        for (size_t k = 0; k < len; k++)
-            buf[off + FRAME_HEADER_LEN + k] = (uint8_t)rng_next(r);
-        off += FRAME_HEADER_LEN + len;
-    }
-    return off;
-}
-
 /* Varied mutator inputs: well-formed streams (small, large, more frames than the mutator
  * holds), planted seeds, garbage, garbage with a huge length, and the empty input. */
 static size_t make_input(struct rng *r, uint8_t *buf, size_t cap) {
@@ -74,9 +60,9 @@ static size_t make_input(struct rng *r, uint8_t *buf, size_t cap) {
     switch (rng_below(r, 8)) {
     case 0:
     case 1:
-        return random_stream(r, buf, cap, 12, 40);
+        return test_random_stream(r, buf, cap, 12, 40, false);
     case 2:
-        return random_stream(r, buf, cap, 4, 600);
+        return test_random_stream(r, buf, cap, 4, 600, false);
     case 3:
         /* More empty frames than RF_MUT_MAX_FRAMES. */
         n = (RF_MUT_MAX_FRAMES + 50) * FRAME_HEADER_LEN;
@@ -88,14 +74,14 @@ static size_t make_input(struct rng *r, uint8_t *buf, size_t cap) {
             memcpy(buf, s->data, s->size);
             return s->size;
         }
-        return random_stream(r, buf, cap, 6, 12);
+        return test_random_stream(r, buf, cap, 6, 12, false);
     case 5:
         n = rng_below(r, 300);
         for (size_t k = 0; k < n; k++)
             buf[k] = (uint8_t)rng_next(r);
         return n;
     case 6:
-        n = random_stream(r, buf, cap - 16, 3, 20);
+        n = test_random_stream(r, buf, cap - 16, 3, 20, false);
         frame_store_le32(buf + n, 0xFFFFFFF0u);
         buf[n + 4] = 'x';
         return n + 5;

@@ -14,19 +14,14 @@
 #include "frame.h"
 #include "frame_trim.h"
 #include "rng.h"
+#include "test_streams.h"
 
 typedef bool (*trim_pred)(const uint8_t *buf, size_t size, void *arg);
 
 /* The behaviour to keep: a frame whose payload is 0x04 followed by at least one byte. */
 static bool has_commit(const uint8_t *buf, size_t size, void *arg) {
     (void)arg;
-    struct frame_iter it;
-    struct frame f;
-    frame_iter_init(&it, buf, size, UINT32_MAX);
-    while (frame_iter_next(&it, &f) == FRAME_OK)
-        if (f.len >= 2 && f.data[0] == 0x04)
-            return true;
-    return false;
+    return test_has_commit(buf, size);
 }
 
 static bool always(const uint8_t *buf, size_t size, void *arg) {

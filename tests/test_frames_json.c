@@ -15,23 +15,7 @@
 #include "frame.h"
 #include "frames_json.h"
 #include "rng.h"
-
-static size_t random_stream(struct rng *r, uint8_t *buf, size_t cap) {
-    size_t off = 0, frames = rng_below(r, 9);
-    for (size_t i = 0; i < frames; i++) {
-        size_t len = rng_below(r, 40);
-        if (off + FRAME_HEADER_LEN + len > cap)
-            break;
-        frame_store_le32(buf + off, (uint32_t)len);
-        /* Half the payloads printable, so both "text" and "hex" are exercised. */
-        bool printable = rng_one_in(r, 2);
-        for (size_t k = 0; k < len; k++)
-            buf[off + FRAME_HEADER_LEN + k] =
-                printable ? (uint8_t)(0x20 + rng_below(r, 95)) : (uint8_t)rng_next(r);
-        off += FRAME_HEADER_LEN + len;
-    }
-    return off;
-}
+#include "test_streams.h"
 
 /* view -> build, and view -> text -> parse -> build (what the CLI does), must both give
  * back exactly the bytes. */
@@ -70,7 +54,7 @@ static void view_should_round_trip_random_streams(void **state) {
     rng_seed(&r, 21);
     uint8_t buf[512];
     for (int i = 0; i < 2000; i++) {
-        size_t n = random_stream(&r, buf, sizeof(buf));
+        size_t n = test_random_stream(&r, buf, sizeof(buf), 8, 39, true);
         assert_true(frame_is_well_formed(buf, n, UINT32_MAX));
         assert_round_trip(buf, n);
     }
@@ -82,7 +66,7 @@ static void view_should_round_trip_malformed_streams(void **state) {
     rng_seed(&r, 22);
     uint8_t buf[600];
     for (int i = 0; i < 2000; i++) {
-        size_t n = random_stream(&r, buf, 500);
+        size_t n = test_random_stream(&r, buf, 500, 8, 39, true);
         switch (i % 4) {
         case 0: /* truncated header: 1..3 bytes */
             for (size_t k = 0, tail = 1 + rng_below(&r, 3); k < tail; k++)
