@@ -41,8 +41,13 @@ struct frames_driver {
     struct frames_driver_opts opts;
     struct frames_sched sched;
     struct frames_plan plan;
-    pthread_t threads[FRAMES_MAX_WORKERS];
-    unsigned started; /* threads created */
+    pthread_t threads[FRAMES_MAX_WORKERS]; /* [0] is the caller's thread: it runs share 0 */
+    unsigned started;                      /* slots filled, the caller's included */
+    pthread_t watchdog;
+    bool watchdog_started;
+    /* When the current input was released (ms, monotonic), 0 between inputs. The
+     * watchdog reports a hang from it, since the caller may itself be the stuck worker. */
+    atomic_uint_fast64_t input_started_ms;
     pthread_mutex_t mu;
     pthread_cond_t wake;
     uint64_t gen;    /* input number; a change wakes the workers (under mu) */
@@ -220,7 +225,24 @@ static void report_hang(struct frames_driver *d, unsigned active) {
 
 /* ---- main-thread side --------------------------------------------------------------- */
 
+static void *watchdog_main(void *arg);
+
+/* Worker 0 is the calling thread itself: an input with one active worker needs no
+ * hand-off at all, and larger ones one thread fewer to wake on a 2-core machine. */
 static bool start_workers(struct frames_driver *d) {
+    if (d->started == 0) {
+        d->threads[0] = pthread_self();
+        d->started = 1;
+    }
+    if (!d->watchdog_started) {
+        int rc = pthread_create(&d->watchdog, NULL, watchdog_main, d);
+        if (rc != 0) {
+            errno = rc;
+            PLOG_E("frames driver: cannot start the watchdog");
+            return false;
+        }
+        d->watchdog_started = true;
+    }
     for (; d->started < d->opts.workers; d->started++) {
         unsigned w = d->started;
         d->workers[w] = (struct frames_worker){.d = d, .index = w};
@@ -265,14 +287,49 @@ static bool yield_until(atomic_uint *counter, unsigned want, const struct timesp
     }
 }
 
-/* Releases the active workers together and waits for them, or reports a hang. The main
- * thread yields instead of sleeping: on a 2-core machine it hands its core to a worker. */
+static uint64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Releases the active workers together, runs share 0 here, and waits for the others, or
+ * reports a hang. The caller yields instead of sleeping: on a 2-core machine it hands its
+ * core to a worker. */
 static void release_and_wait(struct frames_driver *d, unsigned active) {
     struct timespec limit = deadline_after(d->opts.deadline_ms);
-    yield_until(&d->ready, active, &limit);
+    atomic_store_explicit(&d->input_started_ms, now_ms(), memory_order_relaxed);
+    yield_until(&d->ready, active - 1, &limit);
     atomic_store_explicit(&d->go, d->gen, memory_order_release);
+    worker_index = 0;
+    run_share(d, 0);
+    atomic_store_explicit(&d->finished[0], true, memory_order_relaxed);
+    atomic_fetch_add_explicit(&d->done, 1, memory_order_release);
     if (!yield_until(&d->done, active, &limit))
         report_hang(d, active);
+    atomic_store_explicit(&d->input_started_ms, 0, memory_order_relaxed);
+}
+
+/* Checks a few times per deadline whether the current input outlived it. Sleeps in
+ * between: it costs nothing per input. */
+static void *watchdog_main(void *arg) {
+    struct frames_driver *d = arg;
+    unsigned period = d->opts.deadline_ms / 4 + 1;
+    for (;;) {
+        struct timespec ts = {.tv_sec = period / 1000, .tv_nsec = (long)(period % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&d->mu);
+        bool stop = d->stop;
+        unsigned active = d->active;
+        pthread_mutex_unlock(&d->mu);
+        if (stop)
+            return NULL;
+        uint64_t started = atomic_load_explicit(&d->input_started_ms, memory_order_relaxed);
+        /* Twice the deadline: the caller reports late workers itself at the deadline; the
+         * watchdog is for the case where the caller is the one that is stuck. */
+        if (started != 0 && now_ms() - started > 2u * d->opts.deadline_ms)
+            report_hang(d, active);
+    }
 }
 
 void frames_driver_run(struct frames_driver *d, const uint8_t *data, size_t size) {
@@ -348,8 +405,10 @@ void frames_driver_free(struct frames_driver *d) {
     atomic_store_explicit(&d->pub, PUB_STOP, memory_order_release);
     pthread_cond_broadcast(&d->wake);
     pthread_mutex_unlock(&d->mu);
-    for (unsigned w = 0; w < d->started; w++)
+    for (unsigned w = 1; w < d->started; w++)
         pthread_join(d->threads[w], NULL);
+    if (d->watchdog_started)
+        pthread_join(d->watchdog, NULL);
     frames_plan_free(&d->plan);
     pthread_cond_destroy(&d->wake);
     pthread_mutex_destroy(&d->mu);
