@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fileio.h"
@@ -96,6 +97,7 @@ static void replay(struct demo_row *row, const char *work) {
     snprintf(row->summary, sizeof(row->summary), "did not reproduce");
     for (int i = 0; i < DEMO_REPLAYS; i++) {
         snprintf(log, sizeof(log), "%s/replay-%d.log", work, i);
+        unlink(log); /* subproc appends: each replay reads only its own output */
         const char *envv[] = {env, NULL};
         struct subproc_opts o = {
             .argv = argv, .env_add = envv, .output_path = log, .timeout_s = 60};
@@ -146,9 +148,13 @@ static void print_table(const struct demo_row *rows, size_t n) {
         char rep[16] = "-";
         if (rows[i].r.found)
             snprintf(rep, sizeof(rep), "%d/%d", rows[i].reproduced, DEMO_REPLAYS);
-        printf("%-20s %-7s %-10s %-8s %-6s %-8.1f %-9s %.0f\n", rows[i].spec.label,
-               rows[i].spec.mode, campaign_engine_name(rows[i].spec.engine), rows[i].spec.sanitizer,
-               rows[i].r.found ? "yes" : "no", rows[i].r.seconds, rep, rows[i].r.execs_per_s);
+        /* libFuzzer prints its final statistics only when a run ends without a finding. */
+        char eps[32] = "-";
+        if (rows[i].r.execs_per_s > 0)
+            snprintf(eps, sizeof(eps), "%.0f", rows[i].r.execs_per_s);
+        printf("%-20s %-7s %-10s %-8s %-6s %-8.1f %-9s %s\n", rows[i].spec.label, rows[i].spec.mode,
+               campaign_engine_name(rows[i].spec.engine), rows[i].spec.sanitizer,
+               rows[i].r.found ? "yes" : "no", rows[i].r.seconds, rep, eps);
     }
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].r.found)

@@ -116,8 +116,11 @@ static bool make_work_dir(struct fuzz_setup *s, const char *root, const char *ta
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-    int n = snprintf(s->work, sizeof(s->work), "%s/%s/%s-%s-%ld", root, target,
-                     campaign_engine_name(e), stamp, (long)getpid());
+    /* The sequence number keeps two campaigns of one process started within the same
+     * second (the demo's rows) from sharing a directory. */
+    static unsigned seq;
+    int n = snprintf(s->work, sizeof(s->work), "%s/%s/%s-%s-%ld-%u", root, target,
+                     campaign_engine_name(e), stamp, (long)getpid(), seq++);
     return n > 0 && (size_t)n < sizeof(s->work) && fileio_mkdirs(s->work);
 }
 
