@@ -217,5 +217,12 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
     r->ran = !sr.timed_out;
     r->seconds = sr.seconds;
     collect(o, r);
+    /* An engine that exits non-zero without a finding did not fuzz (could not start, bad
+     * flag, missing binary): that must not read as "nothing found". */
+    if (!r->found && (sr.signal != 0 || sr.exit_code != 0) && !sr.timed_out) {
+        LOG_E("%s: the engine failed (exit %d, signal %d) without a finding; see %s", o->fuzzer,
+              sr.exit_code, sr.signal, r->log);
+        return false;
+    }
     return true;
 }

@@ -44,6 +44,7 @@ struct frames_driver {
     pthread_t threads[FRAMES_MAX_WORKERS]; /* [0] is the caller's thread: it runs share 0 */
     unsigned started;                      /* slots filled, the caller's included */
     pthread_t watchdog;
+    pthread_cond_t watchdog_cv; /* signalled on stop, so freeing the driver never waits */
     bool watchdog_started;
     /* When the current input was released (ms, monotonic), 0 between inputs. The
      * watchdog reports a hang from it, since the caller may itself be the stuck worker. */
@@ -316,9 +317,11 @@ static void *watchdog_main(void *arg) {
     struct frames_driver *d = arg;
     unsigned period = d->opts.deadline_ms / 4 + 1;
     for (;;) {
-        struct timespec ts = {.tv_sec = period / 1000, .tv_nsec = (long)(period % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
+        struct timespec limit = deadline_after(period);
         pthread_mutex_lock(&d->mu);
+        int rc = 0;
+        while (!d->stop && rc != ETIMEDOUT)
+            rc = pthread_cond_timedwait(&d->watchdog_cv, &d->mu, &limit);
         bool stop = d->stop;
         unsigned active = d->active;
         pthread_mutex_unlock(&d->mu);
@@ -380,8 +383,13 @@ struct frames_driver *frames_driver_new(const struct frames_target *t,
     d->opts = *o;
     frames_sched_free_init(&d->sched, o->workers, o->max_frame_len);
     d->opts.workers = d->sched.max_workers;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->wake, NULL);
+    pthread_cond_init(&d->watchdog_cv, &ca);
+    pthread_condattr_destroy(&ca);
     void *warm[1];
     backtrace(warm, 1); /* loads the unwinder now, not inside a signal handler later */
     ignore_counter_races();
@@ -404,6 +412,7 @@ void frames_driver_free(struct frames_driver *d) {
     d->stop = true;
     atomic_store_explicit(&d->pub, PUB_STOP, memory_order_release);
     pthread_cond_broadcast(&d->wake);
+    pthread_cond_broadcast(&d->watchdog_cv);
     pthread_mutex_unlock(&d->mu);
     for (unsigned w = 1; w < d->started; w++)
         pthread_join(d->threads[w], NULL);
@@ -411,6 +420,7 @@ void frames_driver_free(struct frames_driver *d) {
         pthread_join(d->watchdog, NULL);
     frames_plan_free(&d->plan);
     pthread_cond_destroy(&d->wake);
+    pthread_cond_destroy(&d->watchdog_cv);
     pthread_mutex_destroy(&d->mu);
     free(d);
 }

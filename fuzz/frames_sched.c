@@ -18,6 +18,22 @@ static void cpu_relax(void) {
 #endif
 }
 
+/* ASan's manual poisoning (weak: absent without ASan). Share buffers are reused with
+ * spare capacity; the spare bytes are poisoned so a decoder reading past its session is
+ * caught as it would be on an exact-size buffer. */
+void __asan_poison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
+
+static void poison_tail(struct frames_share *sh) {
+    if (__asan_poison_memory_region != NULL && sh->cap > sh->len)
+        __asan_poison_memory_region(sh->buf + sh->len, sh->cap - sh->len);
+}
+
+static void unpoison_all(struct frames_share *sh) {
+    if (__asan_unpoison_memory_region != NULL && sh->buf != NULL)
+        __asan_unpoison_memory_region(sh->buf, sh->cap);
+}
+
 static bool share_append(struct frames_share *sh, const struct frame *f) {
     size_t need = sh->len + FRAME_HEADER_LEN + f->len;
     if (need > sh->cap) {
@@ -49,6 +65,7 @@ static bool free_plan(struct frames_sched *s, const uint8_t *data, size_t size,
         return false;
     p->workers = 1 + sched_byte(&sched, 0, (uint8_t)(s->max_workers - 1)) % s->max_workers;
     for (unsigned w = 0; w < p->workers; w++) {
+        unpoison_all(&p->share[w]);
         p->share[w].len = 0;
         p->share[w].frames = 0;
         p->share[w].spin = sched_byte(&sched, 1 + w, 0);
@@ -61,6 +78,8 @@ static bool free_plan(struct frames_sched *s, const uint8_t *data, size_t size,
         if (!share_append(&p->share[w], &f))
             return false;
     }
+    for (unsigned w = 0; w < p->workers; w++)
+        poison_tail(&p->share[w]);
     return i > 0;
 }
 
@@ -93,6 +112,7 @@ void frames_sched_free_init(struct frames_sched *s, unsigned max_workers, uint32
 
 void frames_plan_free(struct frames_plan *p) {
     for (unsigned w = 0; w < FRAMES_MAX_WORKERS; w++) {
+        unpoison_all(&p->share[w]);
         free(p->share[w].buf);
         p->share[w] = (struct frames_share){0};
     }
