@@ -5,34 +5,13 @@
 #include <string.h>
 
 #include "dict.h"
+#include "json_bytes.h"
 #include "frame.h"
 #include "log.h"
 
-static bool printable(const uint8_t *p, size_t n) {
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < 0x20 || p[i] > 0x7e)
-            return false;
-    return true;
-}
-
-static char *to_hex(const uint8_t *p, size_t n) {
-    static const char digits[] = "0123456789abcdef";
-    char *s = malloc(2 * n + 1);
-    if (s == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        s[2 * i] = digits[p[i] >> 4];
-        s[2 * i + 1] = digits[p[i] & 15];
-    }
-    s[2 * n] = '\0';
-    return s;
-}
-
 /* Adds {"hex": ...} or, for printable bytes, {"text": ...} to obj. */
 static bool add_bytes(cJSON *obj, const uint8_t *p, size_t n) {
-    if (printable(p, n)) {
+    if (n > 0 && json_bytes_printable(p, n)) {
         char *t = malloc(n + 1);
         if (t == NULL)
             return false;
@@ -42,7 +21,7 @@ static bool add_bytes(cJSON *obj, const uint8_t *p, size_t n) {
         free(t);
         return ok;
     }
-    char *h = to_hex(p, n);
+    char *h = json_bytes_hex(p, n);
     bool ok = h != NULL && cJSON_AddStringToObject(obj, "hex", h) != NULL;
     free(h);
     return ok;

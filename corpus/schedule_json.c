@@ -5,44 +5,14 @@
 #include <string.h>
 
 #include "dict.h"
+#include "json_bytes.h"
 #include "log.h"
 
 /* ---- view ---- */
 
-static bool printable(const uint8_t *p, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < 0x20 || p[i] > 0x7e)
-            return false;
-    return true;
-}
-
-/* NUL-terminated malloc'd copy of n bytes. */
-static char *dup_str(const uint8_t *p, size_t n) {
-    char *s = malloc(n + 1);
-    if (s == NULL)
-        return NULL;
-    if (n > 0)
-        memcpy(s, p, n);
-    s[n] = '\0';
-    return s;
-}
-
-static char *to_hex(const uint8_t *p, size_t n) {
-    static const char digits[] = "0123456789abcdef";
-    char *s = malloc(2 * n + 1);
-    if (s == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        s[2 * i] = digits[p[i] >> 4];
-        s[2 * i + 1] = digits[p[i] & 15];
-    }
-    s[2 * n] = '\0';
-    return s;
-}
-
 /* Adds key as a string holding exactly n printable bytes. */
 static bool add_string(cJSON *obj, const char *key, const uint8_t *p, size_t n) {
-    char *t = dup_str(p, n);
+    char *t = json_bytes_dup(p, n);
     bool ok = t != NULL && cJSON_AddStringToObject(obj, key, t) != NULL;
     free(t);
     return ok;
@@ -53,9 +23,9 @@ static bool add_blob(cJSON *obj, const char *key, const uint8_t *p, size_t n) {
     cJSON *o = cJSON_AddObjectToObject(obj, key);
     if (o == NULL)
         return false;
-    if (n > 0 && printable(p, n))
+    if (n > 0 && json_bytes_printable(p, n))
         return add_string(o, "text", p, n);
-    char *h = to_hex(p, n);
+    char *h = json_bytes_hex(p, n);
     bool ok = h != NULL && cJSON_AddStringToObject(o, "hex", h) != NULL;
     free(h);
     return ok;
@@ -88,7 +58,7 @@ static bool add_headers(cJSON *obj, const uint8_t *p, size_t n) {
         return false;
     for (size_t off = 0, len; off < n; off += len + 2) {
         len = line_len(p + off, n - off);
-        char *t = dup_str(p + off, len);
+        char *t = json_bytes_dup(p + off, len);
         cJSON *line = t != NULL ? cJSON_CreateString(t) : NULL;
         free(t);
         if (line == NULL || !cJSON_AddItemToArray(arr, line)) {
@@ -110,7 +80,7 @@ static bool add_step(cJSON *arr, const struct sched_step *st) {
               cJSON_AddNumberToObject(o, "barrier", st->barrier) != NULL &&
               cJSON_AddNumberToObject(o, "delay_us", st->delay_us) != NULL &&
               cJSON_AddStringToObject(o, "method", method) != NULL;
-    if (ok && printable(st->path, st->path_len))
+    if (ok && json_bytes_printable(st->path, st->path_len))
         ok = add_string(o, "path", st->path, st->path_len);
     else if (ok)
         ok = add_blob(o, "path", st->path, st->path_len);
@@ -181,7 +151,7 @@ static bool get_uint(const struct build *b, const cJSON *obj, const char *at, co
 
 static bool bytes_from_text(const char *t, uint8_t **p, size_t *n) {
     *n = strlen(t);
-    *p = (uint8_t *)dup_str((const uint8_t *)t, *n);
+    *p = (uint8_t *)json_bytes_dup((const uint8_t *)t, *n);
     return *p != NULL;
 }
 
