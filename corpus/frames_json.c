@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dict.h"
 #include "json_bytes.h"
 #include "frame.h"
 #include "log.h"
@@ -12,12 +11,8 @@
 /* Adds {"hex": ...} or, for printable bytes, {"text": ...} to obj. */
 static bool add_bytes(cJSON *obj, const uint8_t *p, size_t n) {
     if (n > 0 && json_bytes_printable(p, n)) {
-        char *t = malloc(n + 1);
-        if (t == NULL)
-            return false;
-        memcpy(t, p, n);
-        t[n] = '\0';
-        bool ok = cJSON_AddStringToObject(obj, "text", t) != NULL;
+        char *t = json_bytes_dup(p, n);
+        bool ok = t != NULL && cJSON_AddStringToObject(obj, "text", t) != NULL;
         free(t);
         return ok;
     }
@@ -60,30 +55,6 @@ fail:
     return NULL;
 }
 
-/* Decodes {"hex"} or {"text"} of obj into a malloc'd buffer. */
-static bool get_bytes(const cJSON *obj, uint8_t **p, size_t *n, const char **why) {
-    const cJSON *hex = cJSON_GetObjectItemCaseSensitive(obj, "hex");
-    const cJSON *text = cJSON_GetObjectItemCaseSensitive(obj, "text");
-    *why = "needs a \"hex\" or a \"text\" string";
-    if (cJSON_IsString(text)) {
-        *n = strlen(text->valuestring);
-        *p = malloc(*n + 1);
-        if (*p != NULL)
-            memcpy(*p, text->valuestring, *n);
-        return *p != NULL;
-    }
-    if (!cJSON_IsString(hex))
-        return false;
-    size_t cap = strlen(hex->valuestring) / 2 + 1;
-    *p = malloc(cap);
-    *why = "\"hex\" has an odd length or a non-hex digit";
-    if (*p != NULL && dict_hex_decode(hex->valuestring, *p, cap, n))
-        return true;
-    free(*p);
-    *p = NULL;
-    return false;
-}
-
 /* Appends n bytes, growing *buf. */
 static bool append(uint8_t **buf, size_t *size, size_t *cap, const uint8_t *p, size_t n) {
     if (*size + n > *cap) {
@@ -105,7 +76,7 @@ static bool build_frame(const cJSON *o, size_t i, const char *origin, uint8_t **
     uint8_t *p;
     size_t n;
     const char *why;
-    if (!get_bytes(o, &p, &n, &why)) {
+    if (!json_bytes_decode(o, &p, &n, &why)) {
         LOG_E("%s: frames[%zu]: %s", origin, i, why);
         return false;
     }
@@ -140,7 +111,7 @@ bool frames_json_build(const cJSON *view, const char *origin, uint8_t **out, siz
         uint8_t *p;
         size_t n;
         const char *why;
-        if (!get_bytes(trailing, &p, &n, &why)) {
+        if (!json_bytes_decode(trailing, &p, &n, &why)) {
             LOG_E("%s: trailing: %s", origin, why);
             goto fail;
         }

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dict.h"
 #include "json_bytes.h"
 #include "log.h"
 
@@ -155,25 +154,6 @@ static bool bytes_from_text(const char *t, uint8_t **p, size_t *n) {
     return *p != NULL;
 }
 
-/* Decodes {"hex"} or {"text"} into a malloc'd buffer; *why says what is wrong otherwise. */
-static bool bytes_from_object(const cJSON *o, uint8_t **p, size_t *n, const char **why) {
-    const cJSON *hex = cJSON_GetObjectItemCaseSensitive(o, "hex");
-    const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "text");
-    *why = "needs a \"hex\" or a \"text\" string";
-    if (cJSON_IsString(text))
-        return bytes_from_text(text->valuestring, p, n) || (*why = "out of memory", false);
-    if (!cJSON_IsString(hex))
-        return false;
-    size_t cap = strlen(hex->valuestring) / 2 + 1;
-    *p = malloc(cap);
-    *why = "\"hex\" has an odd length or a non-hex digit";
-    if (*p != NULL && dict_hex_decode(hex->valuestring, *p, cap, n))
-        return true;
-    free(*p);
-    *p = NULL;
-    return false;
-}
-
 /* Joins an array of header lines, each followed by "\r\n". */
 static bool bytes_from_lines(const cJSON *arr, uint8_t **p, size_t *n, const char **why) {
     size_t total = 0, off = 0;
@@ -214,7 +194,7 @@ static bool get_bytes(const struct build *b, const cJSON *obj, const char *at, c
     else if (item != NULL && cJSON_IsArray(item) && (kinds & BYTES_LINES))
         ok = bytes_from_lines(item, p, n, &why);
     else if (item != NULL)
-        ok = bytes_from_object(item, p, n, &why);
+        ok = json_bytes_decode(item, p, n, &why);
     if (ok && *n > max) {
         why = "too long";
         free(*p);
