@@ -89,8 +89,15 @@ static enum sched_err count_frames(const uint8_t *buf, size_t len, size_t *nfram
     enum frame_err err;
     size_t n = 0;
     frame_iter_init(&it, buf, len, UINT32_MAX);
-    while ((err = frame_iter_next(&it, &f)) == FRAME_OK)
+    /* Stops one frame past the limit: a longer input is "too many steps" whatever its
+     * tail holds, so a reported step index never exceeds SCHED_MAX_STEPS. */
+    while (n <= SCHED_MAX_STEPS + 1 && (err = frame_iter_next(&it, &f)) == FRAME_OK)
         n++;
+    if (n > SCHED_MAX_STEPS + 1) {
+        *nframes = n;
+        set_step(err_step, SCHED_MAX_STEPS);
+        return SCHED_ERR_TOO_MANY_STEPS;
+    }
     *nframes = n;
     set_step(err_step, n == 0 ? SCHED_NO_STEP : n - 1);
     if (err == FRAME_ERR_TRUNCATED_HEAD)
