@@ -6,10 +6,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "endpoints.h"
 #include "fileio.h"
 #include "frames_json.h"
 #include "log.h"
 #include "rf_config.h"
+#include "sched_seedgen.h"
+#include "schedule.h"
+#include "schedule_json.h"
 #include "seedgen.h"
 #include "shape.h"
 #include "target_config.h"
@@ -21,10 +25,18 @@ void cmd_corpus_help(void) {
            "      write N seeds (default 16) from the target's message shapes; with\n"
            "      --workers, frames-mode seeds: a schedule frame, then 2..W sessions\n"
            "      (frames.sessions orders), each session on its own worker\n"
-           "  racefuzz corpus show FILE\n"
-           "      print the JSON view of a binary input (malformed tails included)\n"
+           "  racefuzz corpus gen --format schedule (--target NAME | --config FILE)\n"
+           "                      [--count N] [--seed S] --out DIR\n"
+           "      write HTTP request schedules from the config's endpoints: one per\n"
+           "      endpoint, then N more (default 16) mixing sessions, races (two lanes\n"
+           "      released by one barrier) and delayed steps\n"
+           "  racefuzz corpus show [--format frames|schedule] FILE\n"
+           "      print the JSON view of a binary input; without --format, a file that\n"
+           "      parses as a schedule (version 1) is shown as one, anything else as\n"
+           "      frames (malformed tails included)\n"
            "  racefuzz corpus from-json JSON OUT\n"
-           "      build the binary input back from its JSON view (exact round trip)\n");
+           "      build the binary input back from its JSON view (\"format\": \"frames\"\n"
+           "      or \"schedule\"; exact round trip)\n");
 }
 
 struct gen_args {
@@ -75,60 +87,154 @@ static int parse_gen(int argc, char **argv, struct gen_args *a) {
         LOG_E("corpus gen: --out DIR is required");
         return 0;
     }
-    if (strcmp(a->format, "frames") != 0) {
-        LOG_E("corpus gen: unknown --format '%s' (known: frames)", a->format);
+    if (strcmp(a->format, "frames") != 0 && strcmp(a->format, "schedule") != 0) {
+        LOG_E("corpus gen: unknown --format '%s' (known: frames, schedule)", a->format);
+        return 0;
+    }
+    if (a->workers > 0 && strcmp(a->format, "frames") != 0) {
+        LOG_E("corpus gen: --workers is for --format frames (schedules have lanes)");
         return 0;
     }
     return 1;
+}
+
+static int gen_frames(const struct gen_args *a, const struct tcfg *cfg) {
+    struct shape_set shapes;
+    const cJSON *frames = tcfg_section(cfg, "frames");
+    if (frames == NULL) {
+        LOG_E("%s: no \"frames\" section to generate frame seeds from", cfg->path);
+        return CLI_EXIT_USAGE;
+    }
+    int rc = CLI_EXIT_USAGE;
+    struct seedgen_opts so = {.workers = (unsigned)a->workers,
+                              .sessions = cJSON_GetObjectItemCaseSensitive(frames, "sessions")};
+    if (!shape_parse(frames, cfg->path, &shapes))
+        return rc;
+    if (seedgen_check_sessions(&shapes, so.sessions, cfg->path))
+        rc = seedgen_frames_dir(&shapes, &so, a->seed, a->count, a->out) ? CLI_EXIT_OK
+                                                                         : CLI_EXIT_ENV;
+    if (rc == CLI_EXIT_OK)
+        printf("wrote %llu seeds to %s\n", a->count, a->out);
+    shape_free(&shapes);
+    return rc;
+}
+
+/* Frames bodies are drawn from frames.messages when the config has them. */
+static int gen_schedule(const struct gen_args *a, const struct tcfg *cfg) {
+    struct sched_model model;
+    struct shape_set shapes = {0};
+    const cJSON *frames = tcfg_section(cfg, "frames");
+    bool with_shapes = cJSON_GetObjectItemCaseSensitive(frames, "messages") != NULL;
+    int rc = CLI_EXIT_USAGE;
+    if (!endpoints_load(cfg, &model))
+        return rc;
+    if (!with_shapes || shape_parse(frames, cfg->path, &shapes))
+        rc = sseed_dir(&model, with_shapes ? &shapes : NULL, a->seed, a->count, a->out)
+                 ? CLI_EXIT_OK
+                 : CLI_EXIT_ENV;
+    if (rc == CLI_EXIT_OK)
+        printf("wrote %llu seeds to %s (%zu endpoints, %llu mixed)\n",
+               (unsigned long long)model.neps + a->count, a->out, model.neps, a->count);
+    shape_free(&shapes);
+    sched_model_free(&model);
+    return rc;
 }
 
 static int corpus_gen(int argc, char **argv) {
     struct gen_args a;
     char path[4096];
     struct tcfg cfg;
-    struct shape_set shapes;
     if (!parse_gen(argc, argv, &a) || !cli_config_path(a.target, a.config, path, sizeof(path)))
         return CLI_EXIT_USAGE;
     if (!tcfg_load(path, &cfg))
         return CLI_EXIT_USAGE;
-    const cJSON *frames = tcfg_section(&cfg, "frames");
-    if (frames == NULL) {
-        LOG_E("%s: no \"frames\" section to generate frame seeds from", path);
-        tcfg_free(&cfg);
-        return CLI_EXIT_USAGE;
-    }
-    int rc = CLI_EXIT_USAGE;
-    struct seedgen_opts so = {.workers = (unsigned)a.workers,
-                              .sessions = cJSON_GetObjectItemCaseSensitive(frames, "sessions")};
-    if (shape_parse(frames, path, &shapes)) {
-        if (seedgen_check_sessions(&shapes, so.sessions, path))
-            rc = seedgen_frames_dir(&shapes, &so, a.seed, a.count, a.out) ? CLI_EXIT_OK
-                                                                          : CLI_EXIT_ENV;
-        if (rc == CLI_EXIT_OK)
-            printf("wrote %llu seeds to %s\n", a.count, a.out);
-        shape_free(&shapes);
-    }
+    int rc = strcmp(a.format, "schedule") == 0 ? gen_schedule(&a, &cfg) : gen_frames(&a, &cfg);
     tcfg_free(&cfg);
     return rc;
 }
 
+enum show_format { SHOW_AUTO, SHOW_FRAMES, SHOW_SCHEDULE };
+
+static int parse_show(int argc, char **argv, enum show_format *fmt, const char **file) {
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    *fmt = SHOW_AUTO;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'f')
+            return 0;
+        if (strcmp(optarg, "frames") == 0) {
+            *fmt = SHOW_FRAMES;
+        } else if (strcmp(optarg, "schedule") == 0) {
+            *fmt = SHOW_SCHEDULE;
+        } else {
+            LOG_E("corpus show: unknown --format '%s' (known: frames, schedule)", optarg);
+            return 0;
+        }
+    }
+    if (optind != argc - 1) {
+        LOG_E("usage: racefuzz corpus show [--format frames|schedule] FILE");
+        return 0;
+    }
+    *file = argv[optind];
+    return 1;
+}
+
+/* The schedule view of buf, or NULL (logged, naming the file) when it is not a schedule.
+ * sched_parse already refuses other versions; the explicit version check keeps "shown as
+ * a schedule" tied to the header byte should the codec ever accept more. */
+static cJSON *schedule_view(const char *file, const uint8_t *buf, size_t n, bool quiet) {
+    struct schedule s;
+    size_t bad;
+    enum sched_err err = sched_parse(buf, n, &s, &bad);
+    if (err == SCHED_OK && s.version != SCHED_VERSION)
+        err = SCHED_ERR_VERSION;
+    if (err != SCHED_OK && !quiet && bad != SCHED_NO_STEP)
+        LOG_E("%s: not a schedule: steps[%zu]: %s", file, bad, sched_strerror(err));
+    else if (err != SCHED_OK && !quiet)
+        LOG_E("%s: not a schedule: %s", file, sched_strerror(err));
+    if (err != SCHED_OK)
+        return NULL;
+    cJSON *view = schedule_json_view(&s);
+    if (view == NULL)
+        LOG_E("%s: out of memory", file);
+    sched_free(&s);
+    return view;
+}
+
 static int corpus_show(int argc, char **argv) {
     struct fileio_buf b;
-    if (argc != 2) {
-        LOG_E("usage: racefuzz corpus show FILE");
+    enum show_format fmt;
+    const char *file;
+    if (!parse_show(argc, argv, &fmt, &file))
         return CLI_EXIT_USAGE;
-    }
-    if (!fileio_read(argv[1], RF_MAX_FILE_SIZE, &b))
+    if (!fileio_read(file, RF_MAX_FILE_SIZE, &b))
         return CLI_EXIT_USAGE;
-    cJSON *view = frames_json_view(b.data, b.size);
+    cJSON *view = fmt != SHOW_FRAMES ? schedule_view(file, b.data, b.size, fmt == SHOW_AUTO) : NULL;
+    if (view == NULL && fmt != SHOW_SCHEDULE)
+        view = frames_json_view(b.data, b.size);
     char *text = view != NULL ? cJSON_Print(view) : NULL;
-    int rc = text != NULL ? CLI_EXIT_OK : CLI_EXIT_ENV;
+    int rc = text != NULL ? CLI_EXIT_OK : fmt == SHOW_SCHEDULE ? CLI_EXIT_USAGE : CLI_EXIT_ENV;
     if (text != NULL)
         printf("%s\n", text);
     free(text);
     cJSON_Delete(view);
     fileio_buf_free(&b);
     return rc;
+}
+
+/* Dispatches on the view's "format"; a view without one is a frame stream (the only
+ * format before schedules). */
+static bool build_view(const cJSON *view, const char *file, uint8_t **out, size_t *n) {
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(view, "format");
+    const char *name = cJSON_IsString(f) ? f->valuestring : NULL;
+    if (f == NULL || (name != NULL && strcmp(name, "frames") == 0))
+        return frames_json_build(view, file, out, n);
+    if (name != NULL && strcmp(name, "schedule") == 0)
+        return schedule_json_build(view, file, out, n);
+    LOG_E("%s: format: expected \"frames\" or \"schedule\"", file);
+    return false;
 }
 
 static int corpus_from_json(int argc, char **argv) {
@@ -145,7 +251,7 @@ static int corpus_from_json(int argc, char **argv) {
     int rc = CLI_EXIT_USAGE;
     if (view == NULL)
         LOG_E("%s: invalid JSON", argv[1]);
-    else if (frames_json_build(view, argv[1], &out, &n))
+    else if (build_view(view, argv[1], &out, &n))
         rc = fileio_write_atomic(argv[2], out, n) ? CLI_EXIT_OK : CLI_EXIT_ENV;
     free(out);
     cJSON_Delete(view);

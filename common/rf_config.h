@@ -47,4 +47,51 @@
  * decoder's own checks still see wrong values now and then. */
 #define RF_MUT_FIXUP_SKIP_ONE_IN 16
 
+/* Go mode: one request running longer than this is a hang. Honest requests of the sample
+ * take at most a few hundred milliseconds (a payment gives up on its gateway after 200 ms,
+ * a reservation on the warehouse after 250 ms); this leaves room for a loaded machine and
+ * stays far below the -timeout campaigns give libFuzzer, so our report (with every
+ * goroutine's stack) comes first. */
+#define RF_GO_STEP_DEADLINE_MS 2000
+
+/* Go mode: the whole schedule, repeats included, must drain within this. */
+#define RF_GO_DRAIN_DEADLINE_MS 10000
+
+/* Go mode: after a schedule drains, goroutines a handler started (a deferred credit, a
+ * worker finishing after its caller timed out) get this long to end before the count
+ * above the baseline is reported as a leak. */
+#define RF_GO_LEAK_SETTLE_MS 300
+
+/* Go mode: cap on one step's delay. Races open within microseconds to milliseconds;
+ * longer delays only slow the campaign down. */
+#define RF_GO_MAX_DELAY_MS 20
+
+/* Schedule mutator: longest delay before a step it writes, in microseconds. Races open in
+ * windows of microseconds to a few milliseconds; a longer delay only lowers exec/s and
+ * brings the runner's request deadline closer. 16 ms stays under the Go runner's cap
+ * (RF_GO_MAX_DELAY_MS), so no delay the mutator writes is clamped into another. Delays are
+ * 0, small, or powers of two up to this. */
+#define RF_SMUT_MAX_DELAY_US (1u << 14)
+
+/* Schedule mutator: largest repeat it writes. Each repeat runs the whole schedule again,
+ * so exec time grows linearly; a few repeats already widen a race window's odds. */
+#define RF_SMUT_MAX_REPEAT 8
+
+/* Schedule mutator: steps of a schedule built from scratch when an input does not parse.
+ * One to three requests: enough for a pair to race, small enough to stay readable. */
+#define RF_SMUT_FRESH_STEPS 3
+
+/* Schedule mutator: one call in this many writes invalid JSON into a JSON body (the glue's
+ * default; RACEFUZZ_INVALID_JSON_ONE_IN overrides). Rare: a service's JSON decoder rejects
+ * the request before the handler runs, and the handler is where races live. */
+#define RF_SMUT_INVALID_JSON_ONE_IN 32
+
+/* Schedule mutator: longest string it writes into a JSON value or a header on purpose, to
+ * reach length limits without letting one body eat the whole input. */
+#define RF_SMUT_LONG_STRING 512
+
+/* Schedule mutator: most JSON nodes it considers in one body; deeper documents are
+ * mutated through their first nodes only. */
+#define RF_SMUT_MAX_JSON_NODES 256
+
 #endif
