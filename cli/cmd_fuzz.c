@@ -12,10 +12,14 @@ void cmd_fuzz_help(void) {
     printf("usage: racefuzz fuzz --target NAME [--mode plain|frames] [--engine libfuzzer|afl]\n"
            "                     [--sanitizer address|thread] [--variant NAME] [--env K=V]...\n"
            "                     [--time SECONDS] [--seed N] [--max-len BYTES]\n"
-           "                     [--work-root DIR] [--no-custom-mutator] [-- ENGINE FLAGS...]\n\n"
+           "                     [--seeds DIR] [--work-root DIR] [--no-custom-mutator]\n"
+           "                     [-- ENGINE FLAGS...]\n\n"
            "Runs one campaign with a fixed seed and budget, stops at the first finding, and\n"
            "prints where it is. --mode frames runs each input as concurrent sessions on the\n"
-           "frames driver (seeds: corpus/NAME/frames); --sanitizer thread uses the TSan build;\n"
+           "frames driver (seeds: corpus/NAME/frames); --mode go runs request schedules\n"
+           "against the target's Go handler in-process, race detector on (seeds:\n"
+           "corpus/NAME/schedule); --seeds DIR starts from DIR instead of the committed seeds;\n"
+           "--sanitizer thread uses the TSan build;\n"
            "--variant applies that variant's env from the target config (e.g. fixed).\n"
            "Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
            "Exit: 0 nothing found, 1 found, 2 usage, 3 environment (engine missing, ...).\n");
@@ -25,6 +29,7 @@ struct fuzz_args {
     struct fuzz_request req;
     const char *env[FUZZ_SETUP_MAX_ENV + 1];
     size_t nenv;
+    const char *seeds;
     unsigned long long time_s, seed, max_len;
 };
 
@@ -45,6 +50,9 @@ static bool take_option(int c, struct fuzz_args *a) {
         return true;
     case 'w':
         a->req.work_root = optarg;
+        return true;
+    case 'D':
+        a->seeds = optarg;
         return true;
     case 'N':
         a->req.custom_mutator = false;
@@ -72,13 +80,19 @@ static bool take_option(int c, struct fuzz_args *a) {
 }
 
 static int parse(int argc, char **argv, struct fuzz_args *a) {
-    static const struct option opts[] = {
-        {"target", required_argument, NULL, 't'},      {"mode", required_argument, NULL, 'M'},
-        {"engine", required_argument, NULL, 'e'},      {"sanitizer", required_argument, NULL, 'S'},
-        {"variant", required_argument, NULL, 'V'},     {"env", required_argument, NULL, 'E'},
-        {"time", required_argument, NULL, 'T'},        {"seed", required_argument, NULL, 's'},
-        {"max-len", required_argument, NULL, 'm'},     {"work-root", required_argument, NULL, 'w'},
-        {"no-custom-mutator", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"target", required_argument, NULL, 't'},
+                                         {"mode", required_argument, NULL, 'M'},
+                                         {"engine", required_argument, NULL, 'e'},
+                                         {"sanitizer", required_argument, NULL, 'S'},
+                                         {"variant", required_argument, NULL, 'V'},
+                                         {"env", required_argument, NULL, 'E'},
+                                         {"time", required_argument, NULL, 'T'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"max-len", required_argument, NULL, 'm'},
+                                         {"work-root", required_argument, NULL, 'w'},
+                                         {"no-custom-mutator", no_argument, NULL, 'N'},
+                                         {"seeds", required_argument, NULL, 'D'},
+                                         {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof(*a));
     a->req = (struct fuzz_request){.mode = "plain",
                                    .sanitizer = "address",
@@ -108,6 +122,8 @@ int cmd_fuzz(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     if (!fuzz_setup_prepare(&s, &a.req))
         return CLI_EXIT_ENV;
+    if (a.seeds != NULL)
+        s.opts.seeds_dir = a.seeds;
     s.opts.time_s = (double)a.time_s;
     s.opts.seed = a.seed;
     s.opts.max_len = a.max_len;

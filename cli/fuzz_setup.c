@@ -9,9 +9,11 @@
 
 #include "cli.h"
 #include "dict.h"
+#include "endpoints.h"
 #include "fileio.h"
 #include "fixup.h"
 #include "log.h"
+#include "sched_model_file.h"
 #include "shape.h"
 #include "target_config.h"
 
@@ -25,14 +27,51 @@ static bool fmt(char *out, size_t cap, const char *f, const char *a, const char 
     return n > 0 && (size_t)n < cap;
 }
 
-/* The engine binary of a request in this build tree: bin/ (ASan), tsan/bin/, afl/bin/. */
-static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
-    bool frames = strcmp(r->mode, "frames") == 0, tsan = strcmp(r->sanitizer, "thread") == 0;
-    if (!frames && strcmp(r->mode, "plain") != 0) {
-        LOG_E("--mode: '%s' is not plain or frames", r->mode);
+/* What a mode changes in the set-up: the binary's infix and the seed folder. */
+struct mode_info {
+    const char *name, *infix, *seeds_sub, *gen_hint;
+};
+
+static const struct mode_info modes[] = {
+    {"plain", "", "", ""},
+    {"frames", "_frames", "/frames", " --workers 4"},
+    {"go", "_go", "/schedule", " --format schedule"},
+};
+
+static const struct mode_info *mode_of(const char *name) {
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (strcmp(modes[i].name, name) == 0)
+            return &modes[i];
+    return NULL;
+}
+
+/* go mode has one build: Go's race detector is its sanitizer, libFuzzer its engine (an
+ * AFL++ build would need Go's coverage counters in AFL++'s map: not done). */
+static bool check_go_request(const struct fuzz_request *r) {
+    if (r->engine == CAMPAIGN_AFL) {
+        LOG_E("--mode go: built for libFuzzer only (Go's coverage counters feed libFuzzer, "
+              "not AFL++'s map)");
         return false;
     }
-    if (!tsan && strcmp(r->sanitizer, "address") != 0) {
+    if (strcmp(r->sanitizer, "address") != 0 && strcmp(r->sanitizer, "race") != 0) {
+        LOG_E("--mode go: the sanitizer is Go's race detector; --sanitizer %s does not apply",
+              r->sanitizer);
+        return false;
+    }
+    return true;
+}
+
+/* The engine binary of a request in this build tree: bin/ (ASan), tsan/bin/, afl/bin/. */
+static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
+    const struct mode_info *m = mode_of(r->mode);
+    if (m == NULL) {
+        LOG_E("--mode: '%s' is not plain, frames or go", r->mode);
+        return false;
+    }
+    bool go = strcmp(m->name, "go") == 0, tsan = strcmp(r->sanitizer, "thread") == 0;
+    if (go && !check_go_request(r))
+        return false;
+    if (!go && !tsan && strcmp(r->sanitizer, "address") != 0) {
         LOG_E("--sanitizer: '%s' is not address or thread", r->sanitizer);
         return false;
     }
@@ -46,7 +85,7 @@ static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
                          : r->custom_mutator       ? "_fuzzer"
                                                    : "_fuzzer_plain";
     int n = snprintf(s->fuzzer, sizeof(s->fuzzer), "%s%s/%s%s%s", cli_self_dir(), dir, r->target,
-                     frames ? "_frames" : "", suffix);
+                     m->infix, suffix);
     if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
         LOG_E("%s: fuzz target not built (./racefuzz builds it; check --target and --mode)",
               s->fuzzer);
@@ -97,7 +136,10 @@ static bool write_dict(struct fuzz_setup *s, const struct tcfg *cfg) {
     struct shape_set shapes;
     static struct dict d;
     const cJSON *frames = tcfg_section(cfg, "frames");
-    if (frames == NULL || !shape_parse(frames, cfg->path, &shapes))
+    s->dict[0] = '\0';
+    if (frames == NULL)
+        return true; /* no protocol of its own: HTTP-only targets */
+    if (!shape_parse(frames, cfg->path, &shapes))
         return false;
     dict_init(&d);
     bool ok = shape_collect_dict(frames, &shapes, &d) &&
@@ -125,16 +167,34 @@ static bool make_work_dir(struct fuzz_setup *s, const char *root, const char *ta
 }
 
 static bool find_seeds(struct fuzz_setup *s, const struct fuzz_request *r) {
-    bool frames = strcmp(r->mode, "frames") == 0;
-    if (!fmt(s->seeds, sizeof(s->seeds), "%s/corpus/%s", cli_root_dir(), r->target) ||
-        (frames && !fmt(s->seeds + strlen(s->seeds), sizeof(s->seeds) - strlen(s->seeds), "%s%s",
-                        "/", "frames")) ||
-        !exists(s->seeds)) {
+    const struct mode_info *m = mode_of(r->mode);
+    int n = snprintf(s->seeds, sizeof(s->seeds), "%s/corpus/%s%s", cli_root_dir(), r->target,
+                     m->seeds_sub);
+    if (n < 0 || (size_t)n >= sizeof(s->seeds) || !exists(s->seeds)) {
         LOG_E("%s: no seed corpus (racefuzz corpus gen --target %s%s --out %s)", s->seeds,
-              r->target, frames ? " --workers 4" : "", s->seeds);
+              r->target, m->gen_hint, s->seeds);
         return false;
     }
     return true;
+}
+
+/* The schedule mutator's model of the target's endpoints, as a file in the work dir (the
+ * glue runs inside the engine and does not parse the config). */
+static bool write_endpoints(struct fuzz_setup *s, const struct tcfg *cfg) {
+    struct sched_model m;
+    if (!fmt(s->endpoints, sizeof(s->endpoints), "%s/%s", s->work, "endpoints.txt") ||
+        !endpoints_load(cfg, &m))
+        return false;
+    bool ok = sched_model_file_write(&m, s->endpoints);
+    sched_model_free(&m);
+    return ok;
+}
+
+/* go mode: the endpoint model, and GORACE so that the first race stops the run and the
+ * engine keeps its input (the harness would re-exec itself to add it; this saves that). */
+static bool go_env(struct fuzz_setup *s, const struct tcfg *cfg, size_t *n) {
+    return write_endpoints(s, cfg) && add_env(s, n, "RACEFUZZ_ENDPOINTS", s->endpoints) &&
+           add_env(s, n, "GORACE", "halt_on_error=1") && add_env(s, n, "GOTRACEBACK", "all");
 }
 
 /* The mutator's view of the target: schedule frame first (frames mode) and the
@@ -145,6 +205,8 @@ static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, cons
     struct fixup_list list;
     const char *why;
     if (strcmp(r->mode, "frames") == 0 && !add_env(s, n, "RACEFUZZ_SCHEDULE_FRAME", "1"))
+        return false;
+    if (strcmp(r->mode, "go") == 0 && !go_env(s, cfg, n))
         return false;
     /* The engine gets the dictionary as -dict/-x for its own mutations; our mutator reads
      * the same file for its token operations. */

@@ -12,7 +12,8 @@
 
 struct fuzz_request {
     const char *target;
-    const char *mode;       /* "plain" (one call per input) or "frames" (concurrent driver) */
+    const char *mode;       /* "plain" (one call per input), "frames" (concurrent driver) or
+                             * "go" (request schedules against a Go handler, in-process) */
     const char *sanitizer;  /* "address" (ASan+UBSan) or "thread" (TSan, libFuzzer only) */
     const char *variant;    /* a key of the config's "variants" (its env applies), or NULL */
     const char *const *env; /* extra K=V entries, NULL-terminated, or NULL */
@@ -23,7 +24,7 @@ struct fuzz_request {
 
 struct fuzz_setup {
     struct campaign_opts opts;
-    char fuzzer[4096], seeds[4096], work[4096], dict[4096], mutator[4096];
+    char fuzzer[4096], seeds[4096], work[4096], dict[4096], mutator[4096], endpoints[4096];
     char env_store[FUZZ_SETUP_MAX_ENV][512];
     const char *env[FUZZ_SETUP_MAX_ENV + 1];
 };

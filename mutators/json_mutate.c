@@ -146,13 +146,30 @@ static bool dict_string(struct jdoc *d, char *buf, size_t cap) {
     return true;
 }
 
+/* The engine's byte mutator over the number's text: libFuzzer's comparison-derived
+ * tokens (a threshold the handler compares the amount with) reach numeric values. Keeps
+ * the old value when the result does not read back as a number. */
+static double engine_number(struct jdoc *d, double v) {
+    char buf[64];
+    int n = snprintf(buf, sizeof(buf), "%.17g", v);
+    if (n <= 0 || (size_t)n >= sizeof(buf))
+        return v;
+    size_t m = d->s->engine_mutate((uint8_t *)buf, (size_t)n, sizeof(buf) - 1, d->s->engine_arg);
+    if (m == 0 || m >= sizeof(buf))
+        return v;
+    buf[m] = '\0';
+    char *end;
+    double w = strtod(buf, &end);
+    return end != buf ? w : v;
+}
+
 static bool edit_number(struct jdoc *d) {
     size_t i = pick_node(d, is_number);
     if (i == SIZE_MAX)
         return false;
     struct rng *r = d->s->rng;
     double v = d->nodes[i]->valuedouble;
-    switch (rng_below(r, 4)) {
+    switch (rng_below(r, 6)) {
     case 0:
         v = interesting_numbers[rng_below(r, COUNT_OF(interesting_numbers))];
         break;
@@ -162,6 +179,17 @@ static bool edit_number(struct jdoc *d) {
     case 2:
         v += rng_one_in(r, 2) ? (double)(1 + rng_below(r, 35)) : -(double)(1 + rng_below(r, 35));
         break;
+    case 3: { /* another order of magnitude: amounts, limits and thresholds */
+        static const double scale[] = {0.1, 10, 100, 1000};
+        v *= scale[rng_below(r, COUNT_OF(scale))];
+        break;
+    }
+    case 4:
+        if (d->s->engine_mutate != NULL) {
+            v = engine_number(d, v);
+            break;
+        }
+        /* fall through */
     default:
         v = v * 2 + 1;
         break;

@@ -1,0 +1,3 @@
+module racefuzz/go
+
+go 1.19
