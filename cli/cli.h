@@ -1,6 +1,7 @@
 /* The `racefuzz` front command: one verb a file (cmd_<verb>.c), dispatched from main.c.
- * Exit codes (docs/cli.md): 0 success / nothing found, 1 findings (fuzz, demo, replay:
- * reproduced), 2 usage or input error, 3 environment error (missing engine, build). */
+ * Exit codes: 0 success / nothing found, 1 findings (fuzz, demo), 2 usage or input error,
+ * 3 environment error (missing engine, build). replay: 0 when the expectation held
+ * (reproduced; with --expect-fixed, did not), 1 when it did not. */
 #ifndef RF_CLI_H
 #define RF_CLI_H
 
@@ -24,6 +25,12 @@ int cmd_fuzz(int argc, char **argv);
 void cmd_fuzz_help(void);
 int cmd_demo(int argc, char **argv);
 void cmd_demo_help(void);
+int cmd_triage(int argc, char **argv);
+void cmd_triage_help(void);
+int cmd_minimize(int argc, char **argv);
+void cmd_minimize_help(void);
+int cmd_replay(int argc, char **argv);
+void cmd_replay_help(void);
 
 /* Directory holding the racefuzz binary (the build tree); other artefacts are found
  * relative to it. */

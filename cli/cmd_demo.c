@@ -1,26 +1,25 @@
-/* racefuzz demo: the main job. Short fixed-seed campaigns on the sample targets, then
- * one table of what was found and how each finding replays. Later modes add rows. */
+/* racefuzz demo: the main job. Short fixed-seed campaigns on the sample targets; every
+ * finding goes to the crash store and is replayed in the sandbox; one table at the end says
+ * what was found, how reliably it reproduces and where its report is. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fileio.h"
+#include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "replay.h"
 #include "rf_config.h"
-#include "subproc.h"
 
-/* Replays per finding: races are flaky, so the table says how often each reproduces.
- * Each replay runs the input DEMO_RUNS_PER_REPLAY times in one process (-runs=N), as a
- * race needs many tries to hit its window. */
-#define DEMO_REPLAYS 5
-#define DEMO_RUNS_PER_REPLAY "-runs=100"
-/* go mode runs a whole request schedule per run (milliseconds, not microseconds). */
-#define DEMO_GO_RUNS_PER_REPLAY "-runs=20"
-/* Lines of the report shown under a finding (a Go race: both stacks, creation sites). */
+/* Replay attempts per finding: races are flaky, so the table says how often each one
+ * reproduces, each attempt with its own perturbation seed. */
+#define DEMO_REPLAYS 20
+/* Lines of a go-mode report shown under the table (a Go race: both stacks). */
 #define DEMO_DETAIL_LINES 40
 
 void cmd_demo_help(void) {
@@ -32,15 +31,17 @@ void cmd_demo_help(void) {
            "           ThreadSanitizer, C2 and C3 under AddressSanitizer, one bug enabled each\n"
            "  orders   go mode (request schedules against the Go handler in-process, race\n"
            "           detector on): G1..G7, one bug enabled each\n"
-           "Then replays every finding %d times and prints a table: what, where, how often it\n"
-           "reproduced, the sanitizer's summary, and the command to replay it yourself.\n"
+           "Every finding goes to the crash store (crashes/TARGET/KIND-KEY/, deduplicated)\n"
+           "and is replayed %d times in the sandbox. The table at the end gives bug, kind,\n"
+           "mode, time to find, reproduced k/%d and the report's path; the racing stacks of\n"
+           "go-mode findings follow it.\n"
            "Exit 1 when something was found (the expected outcome), 3 on a setup problem.\n",
-           DEMO_REPLAYS);
+           DEMO_REPLAYS, DEMO_REPLAYS);
 }
 
 /* One campaign of the demo; `bugs` (ORDERS_BUGS) enables one planted bug, NULL all.
- * `flag` is passed to the engine (C3: leaks off, so the use-after-free side of the
- * refcount bug, not its leak side, is what stops the run). */
+ * `flag` is passed to the engine and the replays (C3: leaks off, so the use-after-free
+ * side of the refcount bug, not its leak side, is what stops the run). */
 struct demo_spec {
     const char *label, *target, *mode, *sanitizer, *bugs;
     enum campaign_engine engine;
@@ -66,105 +67,72 @@ static const struct demo_spec demo_specs[] = {
 
 struct demo_row {
     struct demo_spec spec;
+    char env[64];
     struct campaign_result r;
-    char replay_cmd[8600];
-    char summary[256];
-    char details[4096]; /* the report's key lines: racing stacks, the oracle's message */
-    int reproduced;
+    struct store_entry stored;
+    bool have_store;
+    struct replay_result rep;
+    char kind[64];
 };
 
-/* The libFuzzer binary of the row's build runs one file when given one: the replay. */
-static void replay_binary(const struct demo_row *row, char *out, size_t cap) {
-    bool tsan = strcmp(row->spec.sanitizer, "thread") == 0;
-    const char *infix = strcmp(row->spec.mode, "plain") == 0 ? "" : row->spec.mode;
-    snprintf(out, cap, "%s%s/%s%s%s_fuzzer", cli_self_dir(), tsan ? "/../tsan/bin" : "",
-             row->spec.target, *infix ? "_" : "", infix);
+/* The replay binary's flags: the mode's, plus the campaign's own engine flag. */
+static void replay_flags(const struct demo_row *row, char **out, size_t cap) {
+    char *const *mode = finding_replay_flags(row->spec.mode);
+    size_t n = 0;
+    for (; mode[n] != NULL && n + 2 < cap; n++)
+        out[n] = mode[n];
+    if (row->spec.flag != NULL)
+        out[n++] = (char *)row->spec.flag;
+    out[n] = NULL;
 }
 
-/* The first line of the report: a sanitizer's "SUMMARY: ...", a Go race, a Go runtime
- * `fatal error`, a panic, or one of our oracles ("racefuzz: go-mode hang: ..."). */
-static const char *const report_starts[] = {"SUMMARY: ",         "WARNING: DATA RACE",
-                                            "fatal error:",      "panic:",
-                                            "racefuzz: go-mode", "racefuzz: error: hang"};
-
-static const char *find_report(const char *text) {
-    for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
-        const char *s = strstr(text, report_starts[i]);
-        if (s != NULL)
-            return s;
-    }
-    return NULL;
-}
-
-/* Copies up to DEMO_DETAIL_LINES lines from `from`, stopping after a Go race report's
- * closing "==================" line. */
-static void copy_details(const char *from, char *out, size_t cap) {
-    size_t len = 0, lines = 0;
-    const char *p = from;
-    while (*p != '\0' && lines < DEMO_DETAIL_LINES) {
-        size_t n = strcspn(p, "\n");
-        if (lines > 0 && strncmp(p, "==================", 18) == 0)
-            break;
-        int w = snprintf(out + len, cap - len, "    %.*s\n", (int)n, p);
-        if (w < 0 || (size_t)w >= cap - len)
-            break;
-        len += (size_t)w;
-        lines++;
-        p += n + (p[n] == '\n');
-    }
-}
-
-static bool read_summary(const char *log, struct demo_row *row) {
-    struct fileio_buf b;
-    if (!fileio_read(log, RF_MAX_FILE_SIZE, &b))
-        return false;
-    const char *s = find_report((const char *)b.data);
-    if (s != NULL) {
-        snprintf(row->summary, sizeof(row->summary), "%.*s", (int)strcspn(s, "\n"), s);
-        if (strcmp(row->spec.mode, "go") == 0)
-            copy_details(s, row->details, sizeof(row->details));
-    }
-    fileio_buf_free(&b);
-    return s != NULL;
-}
-
-static void replay(struct demo_row *row, const char *work) {
-    char bin[4096], log[4200], env[128];
-    replay_binary(row, bin, sizeof(bin));
-    snprintf(env, sizeof(env), "ORDERS_BUGS=%s", row->spec.bugs != NULL ? row->spec.bugs : "all");
-    const char *runs =
-        strcmp(row->spec.mode, "go") == 0 ? DEMO_GO_RUNS_PER_REPLAY : DEMO_RUNS_PER_REPLAY;
-    char *argv[] = {bin, (char *)runs, row->r.crash, NULL, NULL};
-    if (row->spec.flag != NULL) { /* the campaign's engine flag applies to the replay too */
-        argv[2] = (char *)row->spec.flag;
-        argv[3] = row->r.crash;
-    }
-    snprintf(row->replay_cmd, sizeof(row->replay_cmd), "%s%s%s %s %s%s%s",
-             row->spec.bugs ? env : "", row->spec.bugs ? " " : "", bin, runs,
-             row->spec.flag != NULL ? row->spec.flag : "", row->spec.flag != NULL ? " " : "",
-             row->r.crash);
-    snprintf(row->summary, sizeof(row->summary), "did not reproduce");
-    for (int i = 0; i < DEMO_REPLAYS; i++) {
-        snprintf(log, sizeof(log), "%s/replay-%d.log", work, i);
-        unlink(log); /* subproc appends: each replay reads only its own output */
-        const char *envv[] = {env, NULL};
-        struct subproc_opts o = {
-            .argv = argv, .env_add = envv, .output_path = log, .timeout_s = 60};
-        struct subproc_result sr;
-        if (!subproc_run(&o, &sr) || (sr.exit_code == 0 && sr.signal == 0))
-            continue;
-        row->reproduced++;
-        if (row->reproduced == 1 && !read_summary(log, row))
-            snprintf(row->summary, sizeof(row->summary), "exit %d, signal %d", sr.exit_code,
-                     sr.signal);
-    }
+/* The finding into the store, then DEMO_REPLAYS sandboxed attempts against the stored
+ * input, counted as reproductions only when they show the same signature. */
+static void store_and_replay(struct demo_row *row, char *const *engine_flags) {
+    const char *env[] = {row->env, NULL};
+    struct finding f = {.target = row->spec.target,
+                        .mode = row->spec.mode,
+                        .sanitizer = row->spec.sanitizer,
+                        .engine = campaign_engine_name(row->spec.engine),
+                        .input = row->r.crash,
+                        .report = row->r.log,
+                        .env = env,
+                        .engine_flags = engine_flags};
+    char binary[4096], work[4200], *flags[8];
+    row->have_store = finding_store(&f, &row->stored);
+    if (!finding_binary(row->spec.target, row->spec.mode, row->spec.sanitizer, binary,
+                        sizeof(binary)))
+        return;
+    replay_flags(row, flags, sizeof(flags) / sizeof(flags[0]));
+    cJSON *rep = row->have_store ? store_load_report(row->stored.dir) : NULL;
+    const cJSON *key = cJSON_GetObjectItemCaseSensitive(rep, "Key");
+    snprintf(work, sizeof(work), "%s/.racefuzz/replays/%s-%ld", cli_root_dir(),
+             cJSON_IsString(key) ? key->valuestring : "unstored", (long)getpid());
+    struct replay_opts o = {.binary = binary,
+                            .binary_args = flags,
+                            .input = row->have_store ? row->stored.input : row->r.crash,
+                            .env = env,
+                            .expect_key = cJSON_IsString(key) ? key->valuestring : NULL,
+                            .attempts = DEMO_REPLAYS,
+                            .timeout_s = RF_REPLAY_ATTEMPT_TIMEOUT_S,
+                            .sandbox = true,
+                            .work_dir = work};
+    fprintf(stderr, "racefuzz demo: replaying %s %d times in the sandbox\n", row->spec.label,
+            DEMO_REPLAYS);
+    if (replay_run(&o, &row->rep) && row->have_store)
+        store_update_report(row->stored.dir, (int)row->rep.attempts, (int)row->rep.hits, NULL);
+    snprintf(row->kind, sizeof(row->kind), "%s",
+             cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rep, "Kind"))
+                 ? cJSON_GetObjectItemCaseSensitive(rep, "Kind")->valuestring
+                 : row->rep.sig.kind);
+    cJSON_Delete(rep);
 }
 
 static bool run_row(struct demo_row *row, double time_s) {
     static struct fuzz_setup s;
-    char env[64];
-    const char *envv[] = {env, NULL};
-    snprintf(env, sizeof(env), "ORDERS_BUGS=%s", row->spec.bugs != NULL ? row->spec.bugs : "all");
+    snprintf(row->env, sizeof(row->env), "ORDERS_BUGS=%s",
+             row->spec.bugs != NULL ? row->spec.bugs : "all");
+    const char *envv[] = {row->env, NULL};
     struct fuzz_request req = {.target = row->spec.target,
                                .mode = row->spec.mode,
                                .sanitizer = row->spec.sanitizer,
@@ -178,39 +146,58 @@ static bool run_row(struct demo_row *row, double time_s) {
     s.opts.seed = 1;
     s.opts.max_len = 4096;
     s.opts.progress = true;
-    char *flag = (char *)row->spec.flag;
-    s.opts.extra = &flag;
-    s.opts.nextra = flag != NULL ? 1 : 0;
+    char *flags[] = {(char *)row->spec.flag, NULL};
+    s.opts.extra = flags;
+    s.opts.nextra = row->spec.flag != NULL ? 1 : 0;
     fprintf(stderr, "racefuzz demo: %s (%s mode, %s, %s), up to %.0fs\n", row->spec.label,
             row->spec.mode, campaign_engine_name(row->spec.engine), row->spec.sanitizer, time_s);
     if (!campaign_run(&s.opts, &row->r))
         return false;
     if (row->r.found)
-        replay(row, s.work);
+        store_and_replay(row, row->spec.flag != NULL ? flags : NULL);
     return true;
 }
 
+/* The first lines of a report, from where it starts, up to a Go race's closing line. */
+static void print_details(const char *log) {
+    struct fileio_buf b;
+    if (log[0] == '\0' || !fileio_read(log, RF_MAX_FILE_SIZE, &b))
+        return;
+    const char *p = finding_report_start((const char *)b.data);
+    for (int i = 0; *p != '\0' && i < DEMO_DETAIL_LINES; i++) {
+        size_t n = strcspn(p, "\n");
+        if (i > 0 && strncmp(p, "==================", 18) == 0)
+            break;
+        printf("    %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    fileio_buf_free(&b);
+}
+
 static void print_table(const struct demo_row *rows, size_t n) {
-    printf("\n%-22s %-7s %-10s %-8s %-6s %-8s %-9s %s\n", "bug", "mode", "engine", "sanitizer",
-           "found", "time", "replayed", "exec/s");
+    printf("\n%-22s %-30s %-7s %-9s %-8s %-10s %s\n", "bug", "kind", "mode", "engine", "found",
+           "reproduced", "report");
     for (size_t i = 0; i < n; i++) {
-        char rep[16] = "-";
-        if (rows[i].r.found)
-            snprintf(rep, sizeof(rep), "%d/%d", rows[i].reproduced, DEMO_REPLAYS);
-        /* libFuzzer prints its final statistics only when a run ends without a finding. */
-        char eps[32] = "-";
-        if (rows[i].r.execs_per_s > 0)
-            snprintf(eps, sizeof(eps), "%.0f", rows[i].r.execs_per_s);
-        printf("%-22s %-7s %-10s %-8s %-6s %-8.1f %-9s %s\n", rows[i].spec.label, rows[i].spec.mode,
-               campaign_engine_name(rows[i].spec.engine), rows[i].spec.sanitizer,
-               rows[i].r.found ? "yes" : "no", rows[i].r.seconds, rep, eps);
+        const struct demo_row *w = &rows[i];
+        char found[32] = "no", rep[32] = "-";
+        if (w->r.found) {
+            snprintf(found, sizeof(found), "%.1fs", w->r.seconds);
+            snprintf(rep, sizeof(rep), "%u/%u", w->rep.hits, w->rep.attempts);
+        }
+        printf("%-22s %-30s %-7s %-9s %-8s %-10s %s\n", w->spec.label, w->r.found ? w->kind : "-",
+               w->spec.mode, campaign_engine_name(w->spec.engine), found, rep,
+               w->have_store ? w->stored.dir : "-");
     }
     for (size_t i = 0; i < n; i++) {
-        if (!rows[i].r.found)
+        const struct demo_row *w = &rows[i];
+        if (!w->r.found || strcmp(w->spec.mode, "go") != 0)
             continue;
-        printf("\n[%s] %s\n  input:  %s\n  replay: %s\n%s", rows[i].spec.label, rows[i].summary,
-               rows[i].r.crash, rows[i].replay_cmd, rows[i].details);
+        printf("\n[%s] %s\n  replay: ./racefuzz replay %s\n", w->spec.label, w->kind,
+               w->have_store ? w->stored.input : w->r.crash);
+        print_details(w->rep.first_log);
     }
+    printf("\nEvery report: crashes/<target>/<kind>-<key>/report.txt (and report.json); "
+           "replay one with ./racefuzz replay FILE.\n");
 }
 
 int cmd_demo(int argc, char **argv) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
 
@@ -114,6 +115,25 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
     return 1;
 }
 
+/* Every finding lands in the crash store; a store problem is reported, never fatal (the
+ * engine's copy of the input stays where the line above says). */
+static void store_finding(const struct fuzz_args *a, const struct fuzz_setup *s,
+                          const struct campaign_result *r) {
+    struct store_entry e;
+    const char *sanitizer = strcmp(a->req.mode, "go") == 0 ? "race" : a->req.sanitizer;
+    struct finding f = {.target = a->req.target,
+                        .mode = a->req.mode,
+                        .sanitizer = sanitizer,
+                        .engine = campaign_engine_name(a->req.engine),
+                        .input = r->crash,
+                        .report = r->log,
+                        .env = s->env,
+                        .engine_flags = s->opts.extra};
+    if (finding_store(&f, &e))
+        printf("stored: %s (%s, seen %lu time%s)\n", e.dir, e.is_new ? "new" : "known", e.count,
+               e.count == 1 ? "" : "s");
+}
+
 int cmd_fuzz(int argc, char **argv) {
     static struct fuzz_args a;
     static struct fuzz_setup s;
@@ -135,7 +155,9 @@ int cmd_fuzz(int argc, char **argv) {
     printf("target %s, engine %s: %s after %.1fs, %.0f exec/s; engine log %s\n", a.req.target,
            campaign_engine_name(a.req.engine), r.found ? "FOUND" : "nothing found", r.seconds,
            r.execs_per_s, r.log);
-    if (r.found)
+    if (r.found) {
         printf("finding: %s\n", r.crash);
+        store_finding(&a, &s, &r);
+    }
     return r.found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

@@ -16,6 +16,12 @@ static const struct cli_verb verbs[] = {
     {"corpus", "generate seeds, show a binary input as JSON, build one from JSON", cmd_corpus,
      cmd_corpus_help},
     {"fuzz", "run a bounded campaign on a target with libFuzzer or AFL++", cmd_fuzz, cmd_fuzz_help},
+    {"minimize", "shrink a crash input by structure, keeping it reproducing", cmd_minimize,
+     cmd_minimize_help},
+    {"triage", "import engines' crash files into the deduplicated crash store", cmd_triage,
+     cmd_triage_help},
+    {"replay", "reproduce one crash file N times in a sandbox: rate, stacks, environment",
+     cmd_replay, cmd_replay_help},
 };
 
 #define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))

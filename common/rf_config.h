@@ -94,4 +94,47 @@
  * mutated through their first nodes only. */
 #define RF_SMUT_MAX_JSON_NODES 256
 
+/* HTTP driver: one request unanswered this long after its last byte is a hang. Same
+ * budget as go mode (RF_GO_STEP_DEADLINE_MS), for the same reasons: honest requests of the
+ * sample take at most a few hundred milliseconds, and our report must come before the
+ * engine's -timeout. */
+#define RF_HTTP_STEP_DEADLINE_MS 2000
+
+/* HTTP driver: a loopback connect takes microseconds; a second means the service is not
+ * listening (yet) or its accept queue is full, and the step fails instead of hanging. */
+#define RF_HTTP_CONNECT_TIMEOUT_MS 1000
+
+/* HTTP driver: cap on one step's delay, in microseconds; go mode's cap
+ * (RF_GO_MAX_DELAY_MS) so a schedule means the same in both modes. */
+#define RF_HTTP_MAX_DELAY_US 20000u
+
+/* HTTP driver: cap on a schedule's repeat count; go mode's (adapter.MaxRepeat). */
+#define RF_HTTP_MAX_REPEAT 8
+
+/* HTTP driver: with the schedule's jitter flag, each step's delay grows by a uniform
+ * [0, this) microseconds; go mode's adapter.MaxJitter. */
+#define RF_HTTP_JITTER_US 50u
+
+/* HTTP driver: largest response header block accepted. Go's net/http writes a few hundred
+ * bytes; 16 KiB also holds large cookies and stays small per lane. A longer block is a
+ * protocol error, not a reason to allocate. */
+#define RF_HTTP_MAX_HEAD 16384
+
+/* HTTP driver: response body bytes kept per step (error text, ids for the mutator to
+ * learn); the rest is only counted and digested. */
+#define RF_HTTP_BODY_PREFIX 256
+
+/* HTTP driver: a timer due within this many nanoseconds is waited by polling without a
+ * timeout (spinning) instead of sleeping: the kernel's timer slack (50 us) would blur the
+ * microsecond staggers a schedule's delays ask for. */
+#define RF_HTTP_SPIN_NS 100000
+
+/* Replay: one attempt's wall-clock limit. Above the go mode's drain deadline (10 s) and
+ * a frames-mode attempt's 1000 runs, so a limit hit is a hang of the input, not of us. */
+#define RF_REPLAY_ATTEMPT_TIMEOUT_S 30
+
+/* Replay perturbation (frames mode): a worker spins up to this many iterations before its
+ * share, a few microseconds: the width of the windows the planted races have. */
+#define RF_PERTURB_MAX_SPIN 4096
+
 #endif

@@ -17,6 +17,7 @@
 #include "frames_sched.h"
 #include "log.h"
 #include "rf_config.h"
+#include "rng.h"
 
 /* Provided by every sanitizer runtime; absent in plain builds. */
 void __sanitizer_print_stack_trace(void) __attribute__((weak));
@@ -73,7 +74,9 @@ void frames_driver_default_opts(struct frames_driver_opts *o) {
     o->workers = RF_FRAMES_WORKERS;
     o->deadline_ms = RF_FRAMES_DEADLINE_MS;
     o->max_frame_len = RF_FRAME_MAX_LEN_DEFAULT;
-    const char *w = getenv("RACEFUZZ_WORKERS"), *dl = getenv("RACEFUZZ_DEADLINE_MS");
+    const char *w = getenv("RACEFUZZ_WORKERS"), *dl = getenv("RACEFUZZ_DEADLINE_MS"),
+               *ps = getenv("RACEFUZZ_PERTURB_SEED");
+    o->perturb_seed = ps != NULL ? strtoull(ps, NULL, 10) : 0;
     if (w != NULL) {
         long v = strtol(w, NULL, 10);
         if (v >= 1 && v <= FRAMES_MAX_WORKERS)
@@ -108,8 +111,24 @@ static void gate(struct frames_driver *d, uint64_t gen) {
         sched_yield();
 }
 
+/* Replay's perturbation: a different, reproducible start offset per worker and input, so
+ * N attempts of one race input try N interleavings instead of the same one N times. */
+static void perturb(const struct frames_driver *d, unsigned w) {
+    static _Thread_local struct rng r;
+    static _Thread_local bool seeded;
+    if (d->opts.perturb_seed == 0)
+        return;
+    if (!seeded) {
+        rng_seed(&r, d->opts.perturb_seed * 64 + w);
+        seeded = true;
+    }
+    for (volatile size_t spin = rng_below(&r, RF_PERTURB_MAX_SPIN); spin > 0; spin--) {
+    }
+}
+
 static void run_share(struct frames_driver *d, unsigned w) {
     const struct frames_share *sh = &d->plan.share[w];
+    perturb(d, w);
     d->sched.ops->enter(&d->sched, &d->plan, w);
     if (sh->frames > 0) {
         note_overlap(d);

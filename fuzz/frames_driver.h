@@ -21,6 +21,8 @@ struct frames_driver_opts {
     unsigned workers;       /* pool size, 1..FRAMES_MAX_WORKERS */
     unsigned deadline_ms;   /* a share still running after this is a hang */
     uint32_t max_frame_len; /* frames above this end the input */
+    uint64_t perturb_seed;  /* replay: each share starts after a seeded random spin (0: off);
+                             * RACEFUZZ_PERTURB_SEED sets it */
 };
 
 struct frames_driver_stats {

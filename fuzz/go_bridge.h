@@ -23,6 +23,9 @@ struct rfgo_step {
     size_t body_len;
 };
 
+/* Schedule flag: every step gets a seeded random delay jitter (go/adapter FlagJitter). */
+#define RFGO_FLAG_JITTER 1u
+
 struct rfgo_schedule {
     int lanes, repeat;
     uint32_t jitter_seed, flags;

@@ -32,6 +32,10 @@ void rfgo_learn_id(const char *id, size_t len) {
         smut_glue_learn_id(id, len);
 }
 
+/* Replay's perturbation (RACEFUZZ_PERTURB_SEED): the schedule's delay jitter switched on
+ * with a seed of the attempt's, so N attempts try N interleavings. 0: off. */
+static uint32_t perturb_seed;
+
 /* The race runtime reads GORACE once, while the c-archive initialises, before any of our
  * code runs. Without halt_on_error a race is printed and fuzzing goes on without saving
  * the input, so a process started without it starts itself again with it. */
@@ -63,6 +67,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         .leak_settle_ms = RF_GO_LEAK_SETTLE_MS,
         .max_delay_ms = RF_GO_MAX_DELAY_MS,
     };
+    const char *ps = getenv("RACEFUZZ_PERTURB_SEED");
+    perturb_seed = ps != NULL ? (uint32_t)strtoul(ps, NULL, 10) * 2654435761u : 0;
     if (rfgo_init(&cfg) != 0) {
         LOG_E("go harness: the handler could not be built");
         exit(1);
@@ -89,8 +95,8 @@ static void to_bridge(const struct schedule *s, struct rfgo_step *steps,
     }
     *out = (struct rfgo_schedule){.lanes = s->lanes,
                                   .repeat = s->repeat,
-                                  .jitter_seed = s->jitter_seed,
-                                  .flags = s->flags,
+                                  .jitter_seed = s->jitter_seed ^ perturb_seed,
+                                  .flags = s->flags | (perturb_seed != 0 ? RFGO_FLAG_JITTER : 0),
                                   .steps = steps,
                                   .nsteps = s->nsteps};
 }

@@ -1,0 +1,172 @@
+#define _GNU_SOURCE
+#include "finding.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "envsnap.h"
+#include "fileio.h"
+#include "log.h"
+#include "replay.h"
+#include "rf_config.h"
+#include "schedule.h"
+#include "schedule_json.h"
+
+/* Replays that may be spent getting a report for an input stored without one. */
+#define FINDING_REPORT_ATTEMPTS 3
+
+bool finding_binary(const char *target, const char *mode, const char *sanitizer, char *out,
+                    size_t cap) {
+    bool tsan = sanitizer != NULL && strcmp(sanitizer, "thread") == 0;
+    bool plain = strcmp(mode, "plain") == 0;
+    int n = snprintf(out, cap, "%s%s/%s%s%s_fuzzer", cli_self_dir(), tsan ? "/../tsan/bin" : "",
+                     target, plain ? "" : "_", plain ? "" : mode);
+    return n > 0 && (size_t)n < cap;
+}
+
+char *const *finding_replay_flags(const char *mode) {
+    static char *const frames[] = {"-runs=1000", NULL};
+    static char *const once[] = {"-runs=1", NULL};
+    return strcmp(mode, "frames") == 0 ? frames : once;
+}
+
+static const char *const report_starts[] = {"WARNING: DATA RACE",
+                                            "WARNING: ThreadSanitizer",
+                                            "ERROR: AddressSanitizer",
+                                            "ERROR: LeakSanitizer",
+                                            "runtime error:",
+                                            "fatal error:",
+                                            "panic:",
+                                            "racefuzz: go-mode",
+                                            "racefuzz: error: hang",
+                                            "ERROR: libFuzzer"};
+
+const char *finding_report_start(const char *text) {
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
+        const char *s = strstr(text, report_starts[i]);
+        if (s != NULL && (best == NULL || s < best))
+            best = s;
+    }
+    if (best == NULL)
+        return text;
+    while (best > text && best[-1] != '\n') /* the whole line ("==123==ERROR: ...") */
+        best--;
+    return best;
+}
+
+const char *finding_store_root(void) {
+    static char root[4096];
+    const char *env = getenv("RACEFUZZ_STORE");
+    if (env != NULL && *env != '\0')
+        return env;
+    snprintf(root, sizeof(root), "%s/crashes", cli_root_dir());
+    return root;
+}
+
+/* The schedule's JSON view for a go/http-mode input (NULL for other modes or bytes that
+ * are not a schedule). */
+static cJSON *schedule_view(const char *mode, const struct fileio_buf *in) {
+    struct schedule s;
+    if (strcmp(mode, "go") != 0 && strcmp(mode, "http") != 0)
+        return NULL;
+    if (sched_parse(in->data, in->size, &s, NULL) != SCHED_OK)
+        return NULL;
+    cJSON *v = schedule_json_view(&s);
+    sched_free(&s);
+    return v;
+}
+
+static cJSON *snapshot(const struct finding *f, const char *binary, const struct fileio_buf *in) {
+    char config[4096];
+    cJSON *view = schedule_view(f->mode, in);
+    struct envsnap_opts o = {.executable = binary,
+                             .env = NULL,
+                             .engine = f->engine,
+                             .engine_flags = f->engine_flags,
+                             .schedule = view};
+    if (cli_config_path(f->target, NULL, config, sizeof(config)))
+        o.config = config;
+    cJSON *j = envsnap_collect(&o);
+    cJSON_Delete(view);
+    if (j == NULL)
+        return NULL;
+    cJSON_AddStringToObject(j, "Sanitizer", f->sanitizer != NULL ? f->sanitizer : "");
+    cJSON *env = cJSON_AddArrayToObject(j, "TargetEnv");
+    for (size_t i = 0; f->env != NULL && f->env[i] != NULL; i++)
+        if (!envsnap_is_secret(f->env[i], strcspn(f->env[i], "=")))
+            cJSON_AddItemToArray(env, cJSON_CreateString(f->env[i]));
+    return j;
+}
+
+/* A report for an input whose engine did not keep one (afl-fuzz keeps the target's
+ * output to itself): replay it with the libFuzzer build of the same mode. */
+static bool report_by_replay(const struct finding *f, char *log, size_t cap) {
+    char binary[4096], work[4096];
+    struct replay_result r;
+    snprintf(work, sizeof(work), "%s/.racefuzz/replays/store-%ld", cli_root_dir(), (long)getpid());
+    if (!finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary)))
+        return false;
+    struct replay_opts o = {.binary = binary,
+                            .binary_args = finding_replay_flags(f->mode),
+                            .input = f->input,
+                            .env = f->env,
+                            .attempts = FINDING_REPORT_ATTEMPTS,
+                            .timeout_s = RF_REPLAY_ATTEMPT_TIMEOUT_S,
+                            .sandbox = true,
+                            .work_dir = work};
+    if (!replay_run(&o, &r) || !r.have_sig)
+        return false;
+    snprintf(log, cap, "%s", r.first_log);
+    return true;
+}
+
+static bool read_report(const struct finding *f, struct fileio_buf *rep, struct sig_result *sig) {
+    char log[4200];
+    if (fileio_read(f->report, RF_MAX_FILE_SIZE, rep)) {
+        if (sig_from_report((const char *)rep->data, rep->size, sig))
+            return true;
+        fileio_buf_free(rep);
+    }
+    if (report_by_replay(f, log, sizeof(log)) && fileio_read(log, RF_MAX_FILE_SIZE, rep)) {
+        if (sig_from_report((const char *)rep->data, rep->size, sig))
+            return true;
+        fileio_buf_free(rep);
+    }
+    LOG_E("%s: no crash report recognised for %s (nor in %d replays)", f->report, f->input,
+          FINDING_REPORT_ATTEMPTS);
+    return false;
+}
+
+bool finding_store(const struct finding *f, struct store_entry *e) {
+    struct fileio_buf in, rep = {0};
+    char binary[4096];
+    struct sig_result sig;
+    if (!fileio_read(f->input, RF_MAX_FILE_SIZE, &in))
+        return false;
+    bool ok = read_report(f, &rep, &sig);
+    cJSON *extra = NULL;
+    if (ok) {
+        finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary));
+        extra = snapshot(f, binary, &in);
+        const char *start = finding_report_start((const char *)rep.data);
+        struct store_finding sf = {.target = f->target,
+                                   .mode = f->mode,
+                                   .engine = f->engine,
+                                   .input = in.data,
+                                   .input_size = in.size,
+                                   .sig = &sig,
+                                   .report = start,
+                                   .report_len = rep.size - (size_t)(start - (char *)rep.data),
+                                   .extra = extra};
+        ok = store_put(finding_store_root(), &sf, e);
+    }
+    cJSON_Delete(extra);
+    fileio_buf_free(&in);
+    if (rep.data != NULL)
+        fileio_buf_free(&rep);
+    return ok;
+}

@@ -1,0 +1,43 @@
+/* A finding between the verbs that make, store and replay it: which binary replays a
+ * (target, mode, sanitizer), with which flags, and how one campaign's finding lands in the
+ * crash store with its environment. Shared by `fuzz`, `demo`, `triage` and `replay`. */
+#ifndef RF_FINDING_H
+#define RF_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+struct finding {
+    const char *target, *mode, *sanitizer, *engine; /* sanitizer: address, thread, race */
+    const char *input;                              /* the crash file */
+    const char *report;                             /* file holding its report (engine log) */
+    const char *const *env;                         /* the target's extra env (variant, --env) */
+    char *const *engine_flags;                      /* NULL-terminated; may be NULL */
+};
+
+/* The libFuzzer binary that replays inputs of (target, mode, sanitizer). */
+bool finding_binary(const char *target, const char *mode, const char *sanitizer, char *out,
+                    size_t cap);
+
+/* Flags that make that binary replay one input meaningfully: a frames-mode race needs
+ * many runs of the input to hit its window (-runs stops at the first report); a go-mode
+ * schedule already runs its requests concurrently, once is an attempt. NULL-terminated,
+ * static. */
+char *const *finding_replay_flags(const char *mode);
+
+/* Where the crash report in an engine log or replay output starts (a sanitizer's
+ * "==PID==ERROR", a Go race's "WARNING: DATA RACE", a Go "fatal error:"/"panic:", one of
+ * our oracles' "racefuzz: ..." lines); the text itself when none is found. */
+const char *finding_report_start(const char *text);
+
+/* The crash store's root: $RACEFUZZ_STORE, else <source root>/crashes. */
+const char *finding_store_root(void);
+
+/* Reads the input and its report, computes the signature and stores it with an
+ * environment snapshot. Logs and returns false when the report has no recognisable crash
+ * or the store cannot be written. */
+bool finding_store(const struct finding *f, struct store_entry *e);
+
+#endif

@@ -1,0 +1,1 @@
+../../fuzz/remote_cov_layout.h
