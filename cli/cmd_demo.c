@@ -31,6 +31,8 @@ void cmd_demo_help(void) {
            "           ThreadSanitizer, C2 and C3 under AddressSanitizer, one bug enabled each\n"
            "  orders   go mode (request schedules against the Go handler in-process, race\n"
            "           detector on): G1..G7, one bug enabled each\n"
+           "  orders   http mode (the live service, race build, supervised, over loopback,\n"
+           "           with its own coverage): G2, G3, G6\n"
            "Every finding goes to the crash store (crashes/TARGET/KIND-KEY/, deduplicated)\n"
            "and is replayed %d times in the sandbox. The table at the end gives bug, kind,\n"
            "mode, time to find, reproduced k/%d and the report's path; the racing stacks of\n"
@@ -61,6 +63,9 @@ static const struct demo_spec demo_specs[] = {
     {"orders G5 audit map", "orders", "go", "race", "G5", CAMPAIGN_LIBFUZZER, NULL},
     {"orders G6 name race", "orders", "go", "race", "G6", CAMPAIGN_LIBFUZZER, NULL},
     {"orders G7 lost points", "orders", "go", "race", "G7", CAMPAIGN_LIBFUZZER, NULL},
+    {"orders G2 leak (HTTP)", "orders", "http", "address", "G2", CAMPAIGN_LIBFUZZER, NULL},
+    {"orders G3 auth (HTTP)", "orders", "http", "address", "G3", CAMPAIGN_LIBFUZZER, NULL},
+    {"orders G6 race (HTTP)", "orders", "http", "address", "G6", CAMPAIGN_LIBFUZZER, NULL},
 };
 
 #define DEMO_ROWS (sizeof(demo_specs) / sizeof(demo_specs[0]))
@@ -190,7 +195,8 @@ static void print_table(const struct demo_row *rows, size_t n) {
     }
     for (size_t i = 0; i < n; i++) {
         const struct demo_row *w = &rows[i];
-        if (!w->r.found || strcmp(w->spec.mode, "go") != 0)
+        if (!w->r.found || strcmp(w->spec.mode, "frames") == 0 ||
+            strcmp(w->spec.mode, "plain") == 0)
             continue;
         printf("\n[%s] %s\n  replay: ./racefuzz replay %s\n", w->spec.label, w->kind,
                w->have_store ? w->stored.input : w->r.crash);

@@ -22,6 +22,10 @@ bool finding_binary(const char *target, const char *mode, const char *sanitizer,
                     size_t cap) {
     bool tsan = sanitizer != NULL && strcmp(sanitizer, "thread") == 0;
     bool plain = strcmp(mode, "plain") == 0;
+    if (strcmp(mode, "http") == 0) { /* one generic harness for every target */
+        int n = snprintf(out, cap, "%s/racefuzz_http_fuzzer", cli_self_dir());
+        return n > 0 && (size_t)n < cap;
+    }
     int n = snprintf(out, cap, "%s%s/%s%s%s_fuzzer", cli_self_dir(), tsan ? "/../tsan/bin" : "",
                      target, plain ? "" : "_", plain ? "" : mode);
     return n > 0 && (size_t)n < cap;
@@ -80,6 +84,22 @@ static cJSON *schedule_view(const char *mode, const struct fileio_buf *in) {
     return v;
 }
 
+/* The mutator's settings steer the engine, not the target: a replay has no use for them,
+ * and their files (in the campaign's work directory) may be gone or unreadable by then. */
+static bool mutator_setting(const char *entry) {
+    static const char *const names[] = {"RACEFUZZ_DICT=",
+                                        "RACEFUZZ_ENDPOINTS=",
+                                        "RACEFUZZ_FIXUPS=",
+                                        "RACEFUZZ_SCHEDULE_FRAME=",
+                                        "RACEFUZZ_LIE_ONE_IN=",
+                                        "RACEFUZZ_MAX_FRAME_LEN=",
+                                        "RACEFUZZ_INVALID_JSON_ONE_IN="};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strncmp(entry, names[i], strlen(names[i])) == 0)
+            return true;
+    return false;
+}
+
 static cJSON *snapshot(const struct finding *f, const char *binary, const struct fileio_buf *in) {
     char config[4096];
     cJSON *view = schedule_view(f->mode, in);
@@ -97,7 +117,7 @@ static cJSON *snapshot(const struct finding *f, const char *binary, const struct
     cJSON_AddStringToObject(j, "Sanitizer", f->sanitizer != NULL ? f->sanitizer : "");
     cJSON *env = cJSON_AddArrayToObject(j, "TargetEnv");
     for (size_t i = 0; f->env != NULL && f->env[i] != NULL; i++)
-        if (!envsnap_is_secret(f->env[i], strcspn(f->env[i], "=")))
+        if (!envsnap_is_secret(f->env[i], strcspn(f->env[i], "=")) && !mutator_setting(f->env[i]))
             cJSON_AddItemToArray(env, cJSON_CreateString(f->env[i]));
     return j;
 }

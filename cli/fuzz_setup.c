@@ -36,6 +36,7 @@ static const struct mode_info modes[] = {
     {"plain", "", "", ""},
     {"frames", "_frames", "/frames", " --workers 4"},
     {"go", "_go", "/schedule", " --format schedule"},
+    {"http", "_http", "/schedule", " --format schedule"},
 };
 
 static const struct mode_info *mode_of(const char *name) {
@@ -61,6 +62,22 @@ static bool check_go_request(const struct fuzz_request *r) {
     return true;
 }
 
+/* http mode has one generic harness (the target comes from its environment), built with
+ * libFuzzer and ASan in the main build. */
+static bool find_http_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
+    if (r->engine != CAMPAIGN_LIBFUZZER || strcmp(r->sanitizer, "address") != 0) {
+        LOG_E("--mode http: built for libFuzzer with ASan only (the service has its own "
+              "sanitizer: Go's race detector)");
+        return false;
+    }
+    int n = snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/racefuzz_http_fuzzer", cli_self_dir());
+    if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
+        LOG_E("%s: not built (./racefuzz builds it)", s->fuzzer);
+        return false;
+    }
+    return true;
+}
+
 /* The engine binary of a request in this build tree: bin/ (ASan), tsan/bin/, afl/bin/. */
 static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
     const struct mode_info *m = mode_of(r->mode);
@@ -71,6 +88,8 @@ static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
     bool go = strcmp(m->name, "go") == 0, tsan = strcmp(r->sanitizer, "thread") == 0;
     if (go && !check_go_request(r))
         return false;
+    if (strcmp(m->name, "http") == 0)
+        return find_http_fuzzer(s, r);
     if (!go && !tsan && strcmp(r->sanitizer, "address") != 0) {
         LOG_E("--sanitizer: '%s' is not address or thread", r->sanitizer);
         return false;
@@ -197,6 +216,18 @@ static bool go_env(struct fuzz_setup *s, const struct tcfg *cfg, size_t *n) {
            add_env(s, n, "GORACE", "halt_on_error=1") && add_env(s, n, "GOTRACEBACK", "all");
 }
 
+/* http mode: the endpoint model, the config the harness starts the service from, and a
+ * persistent directory for the service's build, so a replay later runs the same binary. */
+static bool http_env(struct fuzz_setup *s, const struct fuzz_request *r, const struct tcfg *cfg,
+                     size_t *n) {
+    char work[4096];
+    int w = snprintf(work, sizeof(work), "%s/.racefuzz/http/%s", cli_root_dir(), r->target);
+    return w > 0 && (size_t)w < sizeof(work) && fileio_mkdirs(work) && write_endpoints(s, cfg) &&
+           add_env(s, n, "RACEFUZZ_ENDPOINTS", s->endpoints) &&
+           add_env(s, n, "RACEFUZZ_HTTP_CONFIG", cfg->path) &&
+           add_env(s, n, "RACEFUZZ_HTTP_WORK", work);
+}
+
 /* The mutator's view of the target: schedule frame first (frames mode) and the
  * config's fix-ups, checked here so a typo is reported against the config file. */
 static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, const struct tcfg *cfg,
@@ -207,6 +238,8 @@ static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, cons
     if (strcmp(r->mode, "frames") == 0 && !add_env(s, n, "RACEFUZZ_SCHEDULE_FRAME", "1"))
         return false;
     if (strcmp(r->mode, "go") == 0 && !go_env(s, cfg, n))
+        return false;
+    if (strcmp(r->mode, "http") == 0 && !http_env(s, r, cfg, n))
         return false;
     /* The engine gets the dictionary as -dict/-x for its own mutations; our mutator reads
      * the same file for its token operations. */

@@ -137,4 +137,16 @@
  * share, a few microseconds: the width of the windows the planted races have. */
 #define RF_PERTURB_MAX_SPIN 4096
 
+/* http mode: after SIGQUIT, how long the service gets to print every goroutine's stack
+ * before the harness reports (a Go dump of a few hundred goroutines takes milliseconds). */
+#define RF_HTTP_DUMP_WAIT_MS 300
+
+/* http mode: how long a started service may take to attach to the coverage region (it does
+ * so in an init function, before it listens: this is only slack for a loaded machine). */
+#define RF_HTTP_COVER_ATTACH_MS 2000
+
+/* http mode: one clear or snapshot of the service's counters; answered in tens of
+ * microseconds, so a second means the service is stopped or starved. */
+#define RF_HTTP_COVER_TIMEOUT_MS 1000
+
 #endif

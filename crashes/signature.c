@@ -765,20 +765,22 @@ static bool least_user_goroutine(struct cursor c, struct stack *best) {
     return best->nuser > 0;
 }
 
-/* "racefuzz: go-mode <kind>: <message>", then the stacks. An invariant has none: its
- * folded message is the state; so it is for a hang or leak whose goroutines are all
- * racefuzz's own. */
-static bool parse_go_mode(struct hit *h, struct sig_result *out) {
+/* "racefuzz: go-mode <kind>: <message>" (or http-mode), then the stacks. An invariant has
+ * none: its folded message is the state; so it is for a hang or leak whose goroutines are
+ * all racefuzz's own, and for http-mode findings without a goroutine dump (a 5xx, a broken
+ * expectation). */
+static bool parse_mode(struct hit *h, struct sig_result *out, const char *marker,
+                       const char *kind_prefix) {
     struct span rest, msg;
-    after(h->line, "racefuzz: go-mode ", &rest);
+    after(h->line, marker, &rest);
     const char *colon = find(rest, ": ");
     if (colon == NULL)
         return false;
     struct span oracle = upto(rest, colon);
     msg = trim(from(rest, colon + 2));
-    size_t n = copy_span(out->kind, sizeof(out->kind), span_of("go-"));
+    size_t n = copy_span(out->kind, sizeof(out->kind), span_of(kind_prefix));
     slug(oracle, out->kind + n, sizeof(out->kind) - n);
-    for (size_t i = 0; i < COUNT_OF(go_mode_kinds); i++)
+    for (size_t i = 0; i < COUNT_OF(go_mode_kinds) && strcmp(kind_prefix, "go-") == 0; i++)
         if (oracle.n == strlen(go_mode_kinds[i].oracle) &&
             memcmp(oracle.p, go_mode_kinds[i].oracle, oracle.n) == 0)
             snprintf(out->kind, sizeof(out->kind), "%s", go_mode_kinds[i].kind);
@@ -789,6 +791,14 @@ static bool parse_go_mode(struct hit *h, struct sig_result *out) {
     else
         fold_message(msg, out->state, sizeof(out->state));
     return true;
+}
+
+static bool parse_go_mode(struct hit *h, struct sig_result *out) {
+    return parse_mode(h, out, "racefuzz: go-mode ", "go-");
+}
+
+static bool parse_http_mode(struct hit *h, struct sig_result *out) {
+    return parse_mode(h, out, "racefuzz: http-mode ", "http-");
 }
 
 /* frames mode's watchdog: "racefuzz: error: hang: N of M workers ...", then
@@ -847,6 +857,7 @@ enum sig_recogniser {
     SIG_REC_GO_FATAL,
     SIG_REC_GO_PANIC,
     SIG_REC_GO_MODE,
+    SIG_REC_HTTP_MODE,
     SIG_REC_FRAMES_HANG,
     SIG_REC_LIBFUZZER,
     SIG_REC_COUNT
@@ -868,6 +879,7 @@ static const struct recogniser {
     [SIG_REC_GO_FATAL] = {"fatal error: ", true, parse_go_fatal},
     [SIG_REC_GO_PANIC] = {"panic: ", true, parse_go_panic},
     [SIG_REC_GO_MODE] = {"racefuzz: go-mode ", true, parse_go_mode},
+    [SIG_REC_HTTP_MODE] = {"racefuzz: http-mode ", true, parse_http_mode},
     [SIG_REC_FRAMES_HANG] = {"racefuzz: error: hang: ", true, parse_frames_hang},
     [SIG_REC_LIBFUZZER] = {"ERROR: libFuzzer: ", false, parse_libfuzzer},
 };

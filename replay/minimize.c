@@ -237,7 +237,9 @@ static void minimize_frames(const struct minim_opts *o, struct minim_state *m,
     for (int32_t i = 0; i < steps && now_s() < m->deadline;) {
         const uint8_t *c;
         size_t cn = ftrim_candidate(&t, &c);
-        i = ftrim_result(&t, hits_of(o, c, cn, st) >= m->need);
+        bool kept = hits_of(o, c, cn, st) >= m->need;
+        st->accepted += kept;
+        i = ftrim_result(&t, kept);
     }
     if (steps > 0) {
         size_t n;

@@ -26,6 +26,7 @@ static const char *const base_env[] = {
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1",
     "GORACE=halt_on_error=1",
     "GOTRACEBACK=all",
+    "RACEFUZZ_HTTP_PREBUILT=1", /* http mode: run the service the campaign built */
     NULL,
 };
 

@@ -1,6 +1,12 @@
 // Command ordersd serves the orders service over HTTP/1.1 on a loopback address.
 //
 //	ordersd [-addr 127.0.0.1:8080] [-pprof-addr 127.0.0.1:6060] [-bugs all|none|G1,C2,...] [-v]
+//	        [-fuzz-hooks]
+//
+// -fuzz-hooks adds two endpoints for racefuzz's http mode (never for production):
+// POST /internal/reset returns the service to its start state (service.Reset), and
+// GET /internal/invariants answers 200, or 500 with the broken invariant
+// (service.CheckInvariants).
 //
 // When it is ready it prints exactly one line "ordersd listening on http://ADDR" to
 // stderr, ADDR being the bound address (so -addr 127.0.0.1:0 reports the port the kernel
@@ -47,6 +53,7 @@ func daemon(args []string) int {
 type options struct {
 	addr, pprofAddr, bugs string
 	allowRemote, verbose  bool
+	fuzzHooks             bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -62,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.bugs, "bugs", defBugs, "planted bugs: all, none or a list like G1,G3,C2 (default from ORDERS_BUGS)")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow non-loopback listen addresses")
 	fs.BoolVar(&o.verbose, "v", false, "log every request to stderr")
+	fs.BoolVar(&o.fuzzHooks, "fuzz-hooks", false, "serve /internal/reset and /internal/invariants for racefuzz")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -132,7 +140,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		shutdown(servers)
 		return err
 	}
-	servers = append(servers, serve(ln, service.New(cfg), stderr))
+	var h http.Handler = service.New(cfg)
+	if o.fuzzHooks {
+		h = withFuzzHooks(h)
+	}
+	servers = append(servers, serve(ln, h, stderr))
 	fmt.Fprintf(stderr, "ordersd listening on http://%s\n", ln.Addr())
 	<-ctx.Done()
 	return shutdown(servers)

@@ -1,0 +1,270 @@
+/* The `http` mode harness: each fuzz input is a request schedule fired over loopback at the
+ * live service, which a supervisor started from the target config and keeps alive. The
+ * engine's feedback is the service's own coverage (its libFuzzer counters through shared
+ * memory, go/cover) when it publishes it, and response classes otherwise.
+ *
+ * Environment (racefuzz fuzz --mode http sets it):
+ *   RACEFUZZ_HTTP_CONFIG  the target config (racefuzz.json): its "service" section
+ *   RACEFUZZ_HTTP_WORK    where the service is built and its output logged
+ *
+ * A finding prints "racefuzz: http-mode <kind>: ..." with the service's output excerpt and
+ * the inputs that ran before it, then aborts so the engine keeps the input. Kinds: death
+ * (exit or signal), race/panic/fatal (the service's stderr), hang, expectation (5xx or a
+ * config rule), invariant (the config's invariant endpoint), leak (goroutines above the
+ * idle count after the schedule drained). */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine_api.h"
+#include "http_driver.h"
+#include "http_expect.h"
+#include "log.h"
+#include "remote_cov.h"
+#include "rf_config.h"
+#include "schedule.h"
+#include "supervisor.h"
+#include "svc_oracle.h"
+#include "target_config.h"
+
+/* Black-box feedback when the service publishes no coverage: one counter per (step
+ * position, status, size bucket, transport error), in libFuzzer's extra counters. */
+#define HTTP_BLACKBOX_COUNTERS 4096
+static uint8_t blackbox[HTTP_BLACKBOX_COUNTERS]
+    __attribute__((section("__libfuzzer_extra_counters"), used));
+
+static struct {
+    struct tcfg cfg;
+    struct svc_config sc;
+    struct svc *svc;
+    struct rcov *cov;
+    struct hdrv *drv;
+    struct hexp exp;
+    bool remote;
+    int64_t idle_goroutines;
+    char cov_env[4200];
+} H;
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The finding's report, then abort: libFuzzer saves the input that was running. */
+static void report(const char *kind, const char *detail, uint64_t mark) {
+    static char out[65536];
+    fprintf(stderr, "racefuzz: http-mode %s: %s\n", kind, detail);
+    size_t n = svc_output_since(H.svc, mark, out, sizeof(out));
+    if (n > 0)
+        fprintf(stderr, "--- service output during this input ---\n%.*s\n", (int)n, out);
+    const uint8_t *datas[RF_SVC_HISTORY];
+    size_t lens[RF_SVC_HISTORY];
+    size_t h = svc_history(H.svc, datas, lens, RF_SVC_HISTORY);
+    fprintf(stderr, "--- this input and the %zu before it (newest first): sizes", h ? h - 1 : 0);
+    for (size_t i = 0; i < h; i++)
+        fprintf(stderr, " %zu", lens[i]);
+    fprintf(stderr, " ---\n");
+    fflush(stderr);
+    abort();
+}
+
+/* All goroutines' stacks from the service (SIGQUIT: Go prints them and exits), for hang and
+ * leak reports; the harness aborts right after, and the supervisor's death-signal hook
+ * takes the service down with it in any case. */
+static void dump_goroutines(void) {
+    pid_t pid = svc_pid(H.svc);
+    if (pid > 0 && kill(pid, SIGQUIT) == 0)
+        usleep(RF_HTTP_DUMP_WAIT_MS * 1000);
+}
+
+static void start_service(void) {
+    const char *config = getenv("RACEFUZZ_HTTP_CONFIG"), *work = getenv("RACEFUZZ_HTTP_WORK");
+    if (config == NULL || work == NULL) {
+        LOG_E("http harness: RACEFUZZ_HTTP_CONFIG and RACEFUZZ_HTTP_WORK must be set "
+              "(racefuzz fuzz --mode http sets them)");
+        exit(1);
+    }
+    H.cov = rcov_create(NULL, 0);
+    if (H.cov == NULL || !tcfg_load(config, &H.cfg) ||
+        !hexp_load(tcfg_section(&H.cfg, "service"), H.cfg.path, &H.exp))
+        exit(1);
+    snprintf(H.cov_env, sizeof(H.cov_env), "RACEFUZZ_COVER_SHM=%s", rcov_path(H.cov));
+    /* A replay runs the service built by the campaign (its sandbox cannot write a Go build
+     * cache), and logs into its own work directory. */
+    const char *prebuilt = getenv("RACEFUZZ_HTTP_PREBUILT");
+    if (prebuilt != NULL && strcmp(prebuilt, "1") == 0)
+        cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)tcfg_section(&H.cfg, "service"), "build");
+    const char *extra[] = {H.cov_env, NULL};
+    if (!svc_config_load(&H.cfg, work, NULL, extra, &H.sc))
+        exit(1);
+    if (access(work, W_OK) != 0)
+        H.sc.opts.log_path = "service.log";
+    H.svc = svc_start(&H.sc.opts);
+    if (H.svc == NULL)
+        exit(1);
+    H.remote = rcov_wait_attached(H.cov, RF_HTTP_COVER_ATTACH_MS);
+    fprintf(stderr, "racefuzz: http-mode: service at %s, %s\n", svc_addr(H.svc),
+            H.remote ? "remote coverage on" : "no remote coverage: black-box feedback");
+}
+
+static void start_driver(void) {
+    struct hdrv_opts o;
+    hdrv_default_opts(&o);
+    o.addr = svc_addr(H.svc);
+    o.allow_non_loopback = H.sc.opts.allow_non_loopback;
+    H.drv = hdrv_new(&o);
+    if (H.drv == NULL)
+        exit(1);
+}
+
+/* The service's goroutines once every connection of ours is closed. */
+static bool goroutines(int64_t *out) {
+    struct rcov_snapshot snap;
+    if (!H.remote || rcov_snapshot(H.cov, RF_HTTP_COVER_TIMEOUT_MS, &snap) != RCOV_OK)
+        return false;
+    *out = snap.goroutines;
+    return true;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    start_service();
+    start_driver();
+    hdrv_disconnect(H.drv);
+    if (!goroutines(&H.idle_goroutines))
+        H.idle_goroutines = -1;
+    return 0;
+}
+
+/* One request outside the schedule (reset, invariant): a one-step schedule. */
+static int single_request(enum sched_method m, const char *path, struct hdrv_result *res) {
+    struct sched_step st = {.method = m, .path = (const uint8_t *)path,
+                            .path_len = (uint16_t)strlen(path)};
+    struct schedule s = {.version = SCHED_VERSION, .lanes = 1, .repeat = 1, .steps = &st,
+                         .nsteps = 1};
+    struct hdrv_outcome out;
+    if (!hdrv_run(H.drv, &s, &out) || out.nsteps != 1)
+        return 0;
+    *res = out.results[0];
+    return res->status;
+}
+
+static void check_service(uint64_t mark) {
+    struct svc_death d;
+    char why[512];
+    if (svc_check_death(H.svc, &d)) {
+        snprintf(why, sizeof(why), "the service %s %d", d.signal ? "was killed by signal" : "exited with",
+                 d.signal ? d.signal : d.exit_code);
+        report("death", why, mark);
+    }
+    static char text[65536];
+    static struct svco_finding f;
+    size_t n = svc_output_since(H.svc, mark, text, sizeof(text));
+    if (n > 0 && svco_scan(text, n, &f)) {
+        snprintf(why, sizeof(why), "%.*s", (int)strcspn(f.excerpt, "\n"), f.excerpt);
+        report(svco_kind_name(f.kind), why, mark);
+    }
+}
+
+static void check_results(const struct schedule *s, const struct hdrv_outcome *out,
+                          uint64_t mark) {
+    char why[1024];
+    for (size_t i = 0; i < (size_t)out->runs * out->nsteps; i++) {
+        const struct hdrv_result *r = &out->results[i];
+        const struct sched_step *st = &s->steps[i % out->nsteps];
+        if (r->err == HDRV_ERR_HANG) {
+            snprintf(why, sizeof(why), "step %zu (%s %.*s, lane %u) had no answer within %u ms",
+                     i % out->nsteps, sched_method_name(st->method), (int)st->path_len,
+                     (const char *)st->path, st->lane, RF_HTTP_STEP_DEADLINE_MS);
+            dump_goroutines();
+            report("hang", why, mark);
+        }
+        if (r->err == HDRV_OK && !hexp_check(&H.exp, st, r->status, why, sizeof(why)))
+            report("expectation", why, mark);
+    }
+}
+
+static void check_invariant(uint64_t mark) {
+    struct hdrv_result r;
+    char why[512];
+    if (H.exp.invariant[0] == '\0')
+        return;
+    int status = single_request(SCHED_GET, H.exp.invariant, &r);
+    if (status / 100 != 2) {
+        snprintf(why, sizeof(why), "GET %s answered %d: %.*s", H.exp.invariant, status,
+                 (int)r.prefix_len, (const char *)r.prefix);
+        report("invariant", why, mark);
+    }
+}
+
+/* Goroutines back to the idle count once our connections are closed, within the settle
+ * time; otherwise the schedule left some behind. */
+static void check_leak(uint64_t mark) {
+    int64_t g = 0;
+    char why[256];
+    if (H.idle_goroutines < 0)
+        return;
+    hdrv_disconnect(H.drv);
+    double until = now_ms() + RF_GO_LEAK_SETTLE_MS;
+    while (goroutines(&g) && g > H.idle_goroutines && now_ms() < until)
+        usleep(2000);
+    if (g > H.idle_goroutines) {
+        snprintf(why, sizeof(why), "%lld goroutine(s) above the idle count of %lld, %d ms after "
+                 "the schedule drained", (long long)(g - H.idle_goroutines),
+                 (long long)H.idle_goroutines, RF_GO_LEAK_SETTLE_MS);
+        dump_goroutines();
+        report("leak", why, mark);
+    }
+}
+
+static void blackbox_feedback(const struct hdrv_outcome *out) {
+    for (size_t i = 0; i < (size_t)out->runs * out->nsteps; i++) {
+        const struct hdrv_result *r = &out->results[i];
+        unsigned bucket = 0;
+        for (uint64_t b = r->body_len; b > 0 && bucket < 15; b >>= 2)
+            bucket++;
+        uint32_t h = (uint32_t)((i % out->nsteps) % 16) * 2654435761u ^
+                     (uint32_t)r->status * 40503u ^ bucket * 9176u ^ (uint32_t)r->err * 7919u ^
+                     (uint32_t)(r->digest & 0xff);
+        blackbox[h % HTTP_BLACKBOX_COUNTERS]++;
+    }
+}
+
+static void reset_service(void) {
+    struct hdrv_result r;
+    const cJSON *reset =
+        cJSON_GetObjectItemCaseSensitive(tcfg_section(&H.cfg, "service"), "reset");
+    if (cJSON_IsString(reset))
+        single_request(SCHED_POST, reset->valuestring, &r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    struct schedule s;
+    struct hdrv_outcome out;
+    if (sched_parse(data, size, &s, NULL) != SCHED_OK)
+        return -1;
+    reset_service();
+    svc_note_input(H.svc, data, size);
+    uint64_t mark = svc_output_mark(H.svc);
+    if (H.remote)
+        rcov_clear(H.cov, RF_HTTP_COVER_TIMEOUT_MS);
+    bool ran = hdrv_run(H.drv, &s, &out);
+    check_service(mark);
+    if (ran) {
+        check_results(&s, &out, mark);
+        blackbox_feedback(&out);
+    }
+    check_invariant(mark);
+    check_leak(mark);
+    check_service(mark);
+    if (H.remote)
+        rcov_to_libfuzzer(H.cov);
+    sched_free(&s);
+    return 0;
+}

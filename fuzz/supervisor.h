@@ -1,0 +1,181 @@
+/* The service supervisor of http mode: one live service process, started from the target
+ * config's "service" section, watched while the harness fires requests at it, and
+ * restarted when it dies.
+ *
+ * What it guarantees:
+ * - the service runs in a process group of its own, and stopping it kills the whole group
+ *   (SIGTERM, a short grace, SIGKILL) and reaps it: no process and no zombie is left;
+ * - the service gets PR_SET_PDEATHSIG(SIGKILL), so a fuzzer that dies (an engine's crash
+ *   handling, a kill -9) never leaves services behind. Linux sends that signal when the
+ *   THREAD that forked exits, so call svc_start/svc_restart from a thread that lives as
+ *   long as the service (the engine's main thread);
+ * - its address is the one it announced on its ready line, checked by the loopback policy
+ *   of http_addr.h (haddr_resolve), and it answered its health path with a 2xx;
+ * - everything it writes (stdout and stderr, one pipe) is appended to opts.log_path, kept
+ *   across restarts, and the last RF_SVC_OUTPUT_RING bytes stay in memory for the oracle
+ *   (svc_oracle.h) behind monotonic marks.
+ *
+ * One harness thread drives one struct svc; a reader thread of the supervisor's own
+ * consumes the pipe so a chatty service never blocks on a full pipe. */
+#ifndef RF_SUPERVISOR_H
+#define RF_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct tcfg;
+
+/* ---- tunables (candidates for common/rf_config.h) ------------------------------------ */
+
+/* Default limit for a start: ready line plus healthy answer. A Go service built with -race
+ * starts in well under a second; ten leave room for a loaded 2-core machine and a service
+ * that loads data at start, and still fail a broken command quickly. */
+#define RF_SVC_START_TIMEOUT_MS 10000u
+
+/* One health request's limit. A loopback GET of a health endpoint takes microseconds; half
+ * a second means "not yet", and the next attempt follows. */
+#define RF_SVC_HEALTH_TIMEOUT_MS 500u
+
+/* Pause between health attempts: short, since a service is usually healthy at once. */
+#define RF_SVC_HEALTH_RETRY_MS 20u
+
+/* SIGTERM to SIGKILL. A healthy Go service shuts down in milliseconds; one whose requests
+ * hang (the bugs a campaign finds) waits for them until its own shutdown limit (ordersd:
+ * 5 s), and a restart must not cost that. */
+#define RF_SVC_STOP_GRACE_MS 1000u
+
+/* Output kept in memory. A Go race report is 5-10 KiB, a goroutine dump of a busy service
+ * tens; 64 KiB holds the report of the last schedule even behind request logging. */
+#define RF_SVC_OUTPUT_RING (64u * 1024u)
+
+/* Longest line matched against the ready regex; longer lines are matched cut. */
+#define RF_SVC_LINE_MAX 4096u
+
+/* Inputs remembered for a death: enough to replay a state the service built up over a
+ * few schedules, few enough that copying them costs nothing next to an HTTP round trip. */
+#define RF_SVC_HISTORY 16u
+
+/* The build command's limit: a cold `go build -race` of a service and the standard
+ * library takes minutes on a small machine; more than ten is a hang. */
+#define RF_SVC_BUILD_TIMEOUT_S 600.0
+
+/* Output shown when a start or a build fails: the last lines, where the reason is. */
+#define RF_SVC_FAIL_TAIL 2048u
+
+/* ---- options ---------------------------------------------------------------------------- */
+
+struct svc_opts {
+    char *const *argv;       /* command, placeholders already expanded; NULL-terminated */
+    const char *const *env;  /* extra "K=V", replacing the same key of the harness's own
+                                environment; NULL-terminated, or NULL */
+    const char *cwd;         /* the service's working directory; NULL: inherit */
+    const char *ready_regex; /* POSIX ERE matched against each output line until it matches;
+                                group 1 is the base URL, "http://127.0.0.1:PORT" */
+    const char *health_path; /* GET until 2xx after the ready line; NULL or "": none */
+    bool allow_non_loopback;
+    unsigned start_timeout_ms; /* 0: RF_SVC_START_TIMEOUT_MS */
+    const char *log_path;      /* all output appended here; NULL: kept in memory only */
+};
+
+/* svc_opts built from a target config, with the storage its pointers point into. */
+struct svc_config {
+    struct svc_opts opts;
+    char addr[256]; /* what {addr} became: the section's "addr", default "127.0.0.1:0" */
+    char **argv;    /* owned; opts.argv */
+    char **env;     /* owned; opts.env */
+    char *cwd, *ready_regex, *health_path, *log_path;
+};
+
+/* Reads the config's "service" section into out (zeroed first):
+ *   command (array of strings, required), ready_line (ERE with a group, required),
+ *   build (array of strings), env (object of strings), addr (string), health (path),
+ *   allow_non_loopback (bool).
+ * Placeholders {out} (out_dir, made absolute and created) and {addr} are expanded in
+ * build, command and env values. The environment is, in order: the variant's env
+ * ("variants"."NAME"."env"; variant NULL: none), the section's env, then extra_env (NULL-
+ * terminated "K=V", e.g. RACEFUZZ_COVER_SHM). cwd is the config's directory; the log is
+ * OUT_DIR/service.log (change opts.log_path freely).
+ * When "build" is given it runs now, once, in the config's directory; its output goes to
+ * OUT_DIR/service-build.log. Errors are logged as "FILE: service.command: ..." (a failed
+ * build with its command and output tail) and svc_error() returns the first line. */
+bool svc_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
+                     const char *const *extra_env, struct svc_config *out);
+
+void svc_config_free(struct svc_config *sc);
+
+/* ---- the service --------------------------------------------------------------------- */
+
+struct svc;
+
+/* Copies o, starts the service, waits for the ready line, checks the announced address
+ * (non-loopback refused unless allowed) and waits for the health path to answer 2xx, all
+ * within the start timeout. NULL on failure: the reason is logged and in svc_error(), the
+ * output's tail is logged, and no process is left. */
+struct svc *svc_start(const struct svc_opts *o);
+
+/* The checked address, "127.0.0.1:PORT" ("[::1]:PORT" for IPv6), for the http driver.
+ * Valid until the next svc_restart. */
+const char *svc_addr(const struct svc *s);
+
+/* The running service's process id (also its process group); -1 when none runs. */
+pid_t svc_pid(const struct svc *s);
+
+/* False once the service exited or was killed (reaped here, without blocking, with the
+ * rest of its process group killed); the death is then in svc_check_death. */
+bool svc_alive(struct svc *s);
+
+/* Stops the service if it runs and starts it again (svc_start's checks). Forgets the input
+ * history: read svc_history first. With remote coverage, rcov_reset before this. On
+ * failure the service stays stopped; false. */
+bool svc_restart(struct svc *s);
+
+/* Stops the service (whole group: SIGTERM, RF_SVC_STOP_GRACE_MS, SIGKILL) and reaps it.
+ * A stop is not a death. Safe to call twice. */
+void svc_stop(struct svc *s);
+
+/* Stops and frees; NULL is fine. */
+void svc_free(struct svc *s);
+
+/* A position in the output stream: bytes written since svc_start, across restarts. */
+uint64_t svc_output_mark(struct svc *s);
+
+/* Copies the output written after mark into buf (cap bytes, NUL-terminated) and returns
+ * its length. Everything the service wrote before the call is included (the pipe is
+ * drained first). Output older than the ring is lost: the copy then starts at the oldest
+ * byte kept. When more than cap - 1 bytes follow mark, the first ones are returned (a
+ * report starts there); svc_output_mark() is the position to go on from. */
+size_t svc_output_since(struct svc *s, uint64_t mark, char *buf, size_t cap);
+
+/* How a service ended by itself (not by svc_stop). */
+struct svc_death {
+    bool died;
+    int exit_code;   /* when it exited */
+    int signal;      /* non-zero when killed by a signal */
+    double uptime_s; /* how long it had run */
+    time_t at;       /* when its death was seen (wall clock) */
+    /* The finding (svc_oracle.h) in the output of the last noted input, if one is there,
+     * else the last output of this run; NUL-terminated. */
+    char excerpt[8192];
+};
+
+/* True, with *d filled, when the service died by itself; false (d->died false) while it
+ * runs or after svc_stop. Repeats the same record until svc_restart. */
+bool svc_check_death(struct svc *s, struct svc_death *d);
+
+/* Remembers an input (copied) as the newest of the last RF_SVC_HISTORY, with the output
+ * position at this moment: call it before running the input, so a death is attributed to
+ * it and the output it caused is found. */
+void svc_note_input(struct svc *s, const uint8_t *data, size_t len);
+
+/* The remembered inputs of this run, newest first: up to max pointers and lengths (valid
+ * until the next svc_note_input or svc_restart). Returns how many. */
+size_t svc_history(const struct svc *s, const uint8_t **datas, size_t *lens, size_t max);
+
+/* The reason the last svc_config_load, svc_start or svc_restart of this thread failed,
+ * one line; "" when none did. */
+const char *svc_error(void);
+
+#endif
