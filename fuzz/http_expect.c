@@ -45,8 +45,8 @@ static bool load_rule(const cJSON *item, const char *origin, size_t i, struct he
     const char *path = str_field(item, "path"), *forbid = str_field(item, "forbid");
     const char *method = str_field(item, "method"), *without = str_field(item, "without_header"),
                *with = str_field(item, "with_header");
-    if (!cJSON_IsObject(item) || path == NULL || forbid == NULL ||
-        strlen(forbid) != 3 || strcmp(forbid + 1, "xx") != 0 || strchr("245", forbid[0]) == NULL) {
+    if (!cJSON_IsObject(item) || path == NULL || forbid == NULL || strlen(forbid) != 3 ||
+        strcmp(forbid + 1, "xx") != 0 || strchr("245", forbid[0]) == NULL) {
         LOG_E("%s: %s: expected {\"path\": REGEX, \"forbid\": \"2xx\"|\"4xx\"|\"5xx\", "
               "optional \"method\", \"without_header\"/\"with_header\"}",
               origin, where);
@@ -69,12 +69,14 @@ bool hexp_load(const cJSON *service, const char *origin, struct hexp *out) {
     const char *inv = str_field(service, "invariant");
     snprintf(out->invariant, sizeof(out->invariant), "%s", inv ? inv : "");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(service, "allow_5xx")) {
-        if (out->nallow == HEXP_MAX_RULES || !load_allow(e, origin, out->nallow, &out->allow5xx[out->nallow]))
+        if (out->nallow == HEXP_MAX_RULES ||
+            !load_allow(e, origin, out->nallow, &out->allow5xx[out->nallow]))
             return false;
         out->nallow++;
     }
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(service, "expect")) {
-        if (out->nrules == HEXP_MAX_RULES || !load_rule(e, origin, out->nrules, &out->rules[out->nrules]))
+        if (out->nrules == HEXP_MAX_RULES ||
+            !load_rule(e, origin, out->nrules, &out->rules[out->nrules]))
             return false;
         out->nrules++;
     }

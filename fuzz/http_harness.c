@@ -144,10 +144,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 /* One request outside the schedule (reset, invariant): a one-step schedule. */
 static int single_request(enum sched_method m, const char *path, struct hdrv_result *res) {
-    struct sched_step st = {.method = m, .path = (const uint8_t *)path,
-                            .path_len = (uint16_t)strlen(path)};
-    struct schedule s = {.version = SCHED_VERSION, .lanes = 1, .repeat = 1, .steps = &st,
-                         .nsteps = 1};
+    struct sched_step st = {
+        .method = m, .path = (const uint8_t *)path, .path_len = (uint16_t)strlen(path)};
+    struct schedule s = {
+        .version = SCHED_VERSION, .lanes = 1, .repeat = 1, .steps = &st, .nsteps = 1};
     struct hdrv_outcome out;
     if (!hdrv_run(H.drv, &s, &out) || out.nsteps != 1)
         return 0;
@@ -159,7 +159,8 @@ static void check_service(uint64_t mark) {
     struct svc_death d;
     char why[512];
     if (svc_check_death(H.svc, &d)) {
-        snprintf(why, sizeof(why), "the service %s %d", d.signal ? "was killed by signal" : "exited with",
+        snprintf(why, sizeof(why), "the service %s %d",
+                 d.signal ? "was killed by signal" : "exited with",
                  d.signal ? d.signal : d.exit_code);
         report("death", why, mark);
     }
@@ -172,8 +173,7 @@ static void check_service(uint64_t mark) {
     }
 }
 
-static void check_results(const struct schedule *s, const struct hdrv_outcome *out,
-                          uint64_t mark) {
+static void check_results(const struct schedule *s, const struct hdrv_outcome *out, uint64_t mark) {
     char why[1024];
     for (size_t i = 0; i < (size_t)out->runs * out->nsteps; i++) {
         const struct hdrv_result *r = &out->results[i];
@@ -215,9 +215,11 @@ static void check_leak(uint64_t mark) {
     while (goroutines(&g) && g > H.idle_goroutines && now_ms() < until)
         usleep(2000);
     if (g > H.idle_goroutines) {
-        snprintf(why, sizeof(why), "%lld goroutine(s) above the idle count of %lld, %d ms after "
-                 "the schedule drained", (long long)(g - H.idle_goroutines),
-                 (long long)H.idle_goroutines, RF_GO_LEAK_SETTLE_MS);
+        snprintf(why, sizeof(why),
+                 "%lld goroutine(s) above the idle count of %lld, %d ms after "
+                 "the schedule drained",
+                 (long long)(g - H.idle_goroutines), (long long)H.idle_goroutines,
+                 RF_GO_LEAK_SETTLE_MS);
         dump_goroutines();
         report("leak", why, mark);
     }
@@ -238,8 +240,7 @@ static void blackbox_feedback(const struct hdrv_outcome *out) {
 
 static void reset_service(void) {
     struct hdrv_result r;
-    const cJSON *reset =
-        cJSON_GetObjectItemCaseSensitive(tcfg_section(&H.cfg, "service"), "reset");
+    const cJSON *reset = cJSON_GetObjectItemCaseSensitive(tcfg_section(&H.cfg, "service"), "reset");
     if (cJSON_IsString(reset))
         single_request(SCHED_POST, reset->valuestring, &r);
 }
