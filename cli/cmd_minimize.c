@@ -70,9 +70,9 @@ int cmd_minimize(int argc, char **argv) {
     ok = fileio_write_atomic(path, out, n);
     printf("minimized %s: %zu -> %zu bytes (%u candidates, %u kept, %u replays, original "
            "reproduced %u/%u, kept candidates needed %u; %.1fs)\n%s%s\n",
-           a.file, st.original_size, st.final_size, st.tried - 1, st.accepted, st.attempts,
-           st.original_hits, o.replay.attempts, (st.original_hits + 1) / 2, st.seconds,
-           ok ? "written: " : "", ok ? path : "");
+           a.file, st.original_size, st.final_size, st.tried, st.accepted, st.attempts,
+           st.original_hits, o.replay.attempts, st.need, st.seconds, ok ? "written: " : "",
+           ok ? path : "");
     if (ok && a.promote)
         ok = promote(&a, out, n);
     free(out);

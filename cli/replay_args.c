@@ -89,6 +89,31 @@ static const char *json_str(const cJSON *j, const char *key) {
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Engine flags of the finding that change what a run reports (C3's -detect_leaks=0). */
+static void stored_flags(struct replay_args *a, const cJSON *report) {
+    const cJSON *e;
+    size_t n = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(report, "EngineFlags")) {
+        if (n < 4 && cJSON_IsString(e) && strncmp(e->valuestring, "-detect_leaks=", 14) == 0)
+            snprintf(a->stored_flags[n++], sizeof(a->stored_flags[0]), "%s", e->valuestring);
+    }
+}
+
+/* The environment the finding was made in (variant, --env), before any --env of now. */
+static void stored_env(struct replay_args *a, const cJSON *report) {
+    static char env[16][512];
+    const cJSON *e;
+    size_t n = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(report, "TargetEnv")) {
+        if (n < 16 && cJSON_IsString(e) && a->nenv < REPLAY_MAX_ENV) {
+            snprintf(env[n], sizeof(env[n]), "%s", e->valuestring);
+            memmove(a->env + 1, a->env, a->nenv * sizeof(a->env[0]));
+            a->env[0] = env[n++];
+            a->nenv++;
+        }
+    }
+}
+
 /* A file in the crash store: target, mode, sanitizer and signature from its report.json. */
 static void from_store(struct replay_args *a) {
     static char dir[4096], target[256], mode[32], sanitizer[32];
@@ -109,18 +134,8 @@ static void from_store(struct replay_args *a) {
         a->sanitizer = snprintf(sanitizer, sizeof(sanitizer), "%s", s) > 0 ? sanitizer : NULL;
     if (k != NULL)
         snprintf(a->key, sizeof(a->key), "%s", k);
-    /* The environment the finding was made in (variant, --env), before any --env of now. */
-    static char env[16][512];
-    const cJSON *e;
-    size_t n = 0;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "TargetEnv")) {
-        if (n < 16 && cJSON_IsString(e) && a->nenv < REPLAY_MAX_ENV) {
-            snprintf(env[n], sizeof(env[n]), "%s", e->valuestring);
-            memmove(a->env + 1, a->env, a->nenv * sizeof(a->env[0]));
-            a->env[0] = env[n++];
-            a->nenv++;
-        }
-    }
+    stored_flags(a, j);
+    stored_env(a, j);
     snprintf(a->store_dir, sizeof(a->store_dir), "%s", d);
     cJSON_Delete(j);
 }
@@ -171,9 +186,16 @@ int replay_args_resolve(int argc, char **argv, struct replay_args *a) {
     return CLI_EXIT_OK;
 }
 
-void replay_args_opts(const struct replay_args *a, struct replay_opts *o) {
+void replay_args_opts(struct replay_args *a, struct replay_opts *o) {
+    char *const *mode = finding_replay_flags(a->mode);
+    size_t n = 0;
+    for (; mode[n] != NULL && n < 4; n++)
+        a->flags[n] = mode[n];
+    for (size_t i = 0; i < 4 && a->stored_flags[i][0] != '\0'; i++)
+        a->flags[n++] = a->stored_flags[i];
+    a->flags[n] = NULL;
     *o = (struct replay_opts){.binary = a->binary,
-                              .binary_args = finding_replay_flags(a->mode),
+                              .binary_args = a->flags,
                               .input = a->file,
                               .env = a->env,
                               .expect_key = a->key[0] != '\0' ? a->key : NULL,

@@ -16,6 +16,8 @@ struct replay_args {
     bool expect_fixed, no_sandbox, promote;
     char key[17];
     char store_dir[4096];
+    char *flags[8];           /* the binary's flags: the mode's, then the finding's own */
+    char stored_flags[4][64]; /* engine flags of the finding that change what a run reports */
     char binary[4096];
     char work[4096];
 };
@@ -26,6 +28,6 @@ struct replay_args {
 int replay_args_resolve(int argc, char **argv, struct replay_args *a);
 
 /* The replay request for a's file. */
-void replay_args_opts(const struct replay_args *a, struct replay_opts *o);
+void replay_args_opts(struct replay_args *a, struct replay_opts *o);
 
 #endif

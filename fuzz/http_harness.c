@@ -4,8 +4,12 @@
  * memory, go/cover) when it publishes it, and response classes otherwise.
  *
  * Environment (racefuzz fuzz --mode http sets it):
- *   RACEFUZZ_HTTP_CONFIG  the target config (racefuzz.json): its "service" section
- *   RACEFUZZ_HTTP_WORK    where the service is built and its output logged
+ *   RACEFUZZ_HTTP_CONFIG    the target config (racefuzz.json): its "service" section
+ *   RACEFUZZ_HTTP_WORK      where the service is built and its output logged
+ *   RACEFUZZ_HTTP_FEEDBACK  "blackbox": response classes only, even when the service
+ *                           publishes its coverage (the benchmark's baseline)
+ * At exit it prints how many of the service's counters the run reached in all
+ * ("racefuzz: http-mode coverage: N service counters"), whatever the feedback.
  *
  * A finding prints "racefuzz: http-mode <kind>: ..." with the service's output excerpt and
  * the inputs that ran before it, then aborts so the engine keeps the input. Kinds: death
@@ -44,8 +48,10 @@ static struct {
     struct rcov *cov;
     struct hdrv *drv;
     struct hexp exp;
-    bool remote;
+    bool remote, blackbox_only;
     int64_t idle_goroutines;
+    uint8_t *reached; /* every service counter any input hit */
+    size_t nreached;
     char cov_env[4200];
 } H;
 
@@ -122,11 +128,30 @@ static void start_driver(void) {
         exit(1);
 }
 
-/* The service's goroutines once every connection of ours is closed. */
+/* Cumulative service coverage, for the exit line. */
+static void note_reached(const struct rcov_snapshot *snap) {
+    if (H.reached == NULL) {
+        H.reached = calloc(snap->n ? snap->n : 1, 1);
+        H.nreached = H.reached != NULL ? snap->n : 0;
+    }
+    for (size_t i = 0; i < snap->n && i < H.nreached; i++)
+        H.reached[i] |= snap->counters[i] != 0;
+}
+
+static void print_reached(void) {
+    size_t n = 0;
+    for (size_t i = 0; i < H.nreached; i++)
+        n += H.reached[i];
+    fprintf(stderr, "racefuzz: http-mode coverage: %zu service counters reached (%s feedback)\n", n,
+            H.blackbox_only || !H.remote ? "black-box" : "remote");
+}
+
+/* The service's goroutines once every connection of ours is closed (and its counters). */
 static bool goroutines(int64_t *out) {
     struct rcov_snapshot snap;
     if (!H.remote || rcov_snapshot(H.cov, RF_HTTP_COVER_TIMEOUT_MS, &snap) != RCOV_OK)
         return false;
+    note_reached(&snap);
     *out = snap.goroutines;
     return true;
 }
@@ -134,8 +159,11 @@ static bool goroutines(int64_t *out) {
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
+    const char *fb = getenv("RACEFUZZ_HTTP_FEEDBACK");
+    H.blackbox_only = fb != NULL && strcmp(fb, "blackbox") == 0;
     start_service();
     start_driver();
+    atexit(print_reached);
     hdrv_disconnect(H.drv);
     if (!goroutines(&H.idle_goroutines))
         H.idle_goroutines = -1;
@@ -259,12 +287,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_service(mark);
     if (ran) {
         check_results(&s, &out, mark);
-        blackbox_feedback(&out);
+        if (!H.remote || H.blackbox_only)
+            blackbox_feedback(&out);
     }
     check_invariant(mark);
     check_leak(mark);
+    int64_t g;
+    if (H.remote && H.idle_goroutines < 0) /* no leak check: the snapshot is still wanted */
+        goroutines(&g);
     check_service(mark);
-    if (H.remote)
+    if (H.remote && !H.blackbox_only)
         rcov_to_libfuzzer(H.cov);
     sched_free(&s);
     return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine_api.h"
+#include "glue_afl_common.h"
 #include "frame_mutate.h"
 #include "frame_trim.h"
 #include "log.h"
@@ -45,14 +46,9 @@ RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
 RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,
                                  uint8_t *add_buf, size_t add_buf_size, size_t max_size) {
     struct afl_glue *g = data;
-    if (g->out_cap < max_size) {
-        uint8_t *p = realloc(g->out, max_size);
-        if (p == NULL) {
-            *out_buf = buf; /* AFL++ treats an unchanged buffer as a no-op mutation */
-            return buf_size;
-        }
-        g->out = p;
-        g->out_cap = max_size;
+    if (!afl_glue_reserve(&g->out, &g->out_cap, max_size)) {
+        *out_buf = buf; /* AFL++ treats an unchanged buffer as a no-op mutation */
+        return buf_size;
     }
     g->opts.max_size = max_size;
     *out_buf = g->out;
@@ -62,16 +58,7 @@ RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint
 
 RF_EXPORT const char *afl_custom_describe(void *data, size_t max_description_len) {
     struct afl_glue *g = data;
-    const char *d = fmut_describe(g->mut);
-    /* AFL++ puts this in a file name: truncate rather than let it refuse the name. */
-    size_t n = strlen(d);
-    if (n >= sizeof(g->desc))
-        n = sizeof(g->desc) - 1;
-    if (n > max_description_len)
-        n = max_description_len;
-    memcpy(g->desc, d, n);
-    g->desc[n] = '\0';
-    return g->desc;
+    return afl_glue_describe(g->desc, sizeof(g->desc), fmut_describe(g->mut), max_description_len);
 }
 
 RF_EXPORT int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size) {

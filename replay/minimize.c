@@ -266,13 +266,18 @@ bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t 
     if (m.cur == NULL)
         return false;
     memcpy(m.cur, in, n);
-    st->original_hits = hits_of(o, in, n, st);
+    /* A race that shows one time in three can miss a whole round: three rounds before
+     * calling the input non-reproducing. */
+    for (int round = 0; round < 3 && st->original_hits == 0; round++)
+        st->original_hits = hits_of(o, in, n, st);
     if (st->original_hits == 0) {
-        LOG_E("minimize: the input does not reproduce (0 of %u attempts)", o->replay.attempts);
+        LOG_E("minimize: the input does not reproduce (0 of %u attempts)", 3 * o->replay.attempts);
         free(m.cur);
         return false;
     }
     m.need = o->min_hits ? o->min_hits : (st->original_hits + 1) / 2;
+    st->need = m.need;
+    st->tried = 0; /* count candidates, not the original's rounds */
     if (o->schedule)
         minimize_schedule(o, &m, st);
     else

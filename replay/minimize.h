@@ -24,7 +24,7 @@ struct minim_opts {
 };
 
 struct minim_stats {
-    unsigned original_hits, attempts, tried, accepted;
+    unsigned original_hits, need, attempts, tried, accepted; /* tried: candidates only */
     size_t original_size, final_size;
     double seconds;
 };

@@ -10,14 +10,18 @@
 #     TSan reports C1 on every single run of its finding, but a C3 finding shows its
 #     use-after-free in only 20-70% of 10,000-run attempts (about 0.5 s each), so
 #     100,000 runs per attempt;
+#     The libFuzzer cases' findings must also be in the crash store, and minimise (no
+#     larger, still reproducing);
 #   fixed-asan, fixed-tsan: the fixed variant (ORDERS_BUGS=none) must yield nothing.
 # usage: find_orders_frames.sh RACEFUZZ_BIN CASE BUDGET_SECONDS SEED
 # KEEP_WORK=1 keeps the work directory (campaign, finding, replays) for a look afterwards.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1 case=$2 budget=$3 seed=$4
 bindir=$(cd "$(dirname "$bin")" && pwd)
 work=$(mktemp -d)
 if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work directory: $work"; else trap 'rm -rf "$work"' EXIT; fi
+export RACEFUZZ_STORE=$work/store
 runs=${REPLAY_RUNS:-100000}
 
 plain_replay=($bindir/orders_frames_replay)
@@ -57,21 +61,8 @@ log=$(sed -n 's/.*engine log //p' "$work/out.txt")
 echo "$case: racefuzz exit $rc after $((SECONDS - start))s (wall)"
 
 if [ -z "$bugs" ]; then # the fixed variant
-  if [ "$rc" -ne 0 ]; then
-    echo "FAIL: expected nothing on the fixed variant (exit 0), got exit $rc"
-    tail -n 5 "$work/err.txt"
-    [ -n "$log" ] && [ -f "$log" ] && tail -n 40 "$log"
-    exit 1
-  fi
-  # Exit 0 must mean "ran the budget and found nothing", not "never got going".
-  eps=$(sed -n 's/.*, \([0-9]*\) exec\/s.*/\1/p' "$work/out.txt")
-  secs=$(sed -n 's/.* after \([0-9]*\)\.[0-9]*s.*/\1/p' "$work/out.txt")
-  if [ -z "$eps" ] || [ "$eps" -eq 0 ] || [ -z "$secs" ] || [ "$secs" -lt $((budget * 9 / 10)) ]; then
-    echo "FAIL: the campaign did not run its budget (${secs:-?}s, ${eps:-?} exec/s)"
-    exit 1
-  fi
-  echo "PASS: nothing found on the fixed variant in ${budget}s (${eps} exec/s)"
-  exit 0
+  expect_clean_run "$work/out.txt" "$budget" "$rc" "$log" "$work/err.txt"
+  exit $?
 fi
 
 if [ "$rc" -ne 1 ]; then
@@ -98,8 +89,15 @@ for attempt in 1 2 3 4 5; do
   env "ORDERS_BUGS=$bugs" "${replay_env[@]}" "${replay[@]}" "$crash" >"$work/replay.txt" 2>&1 ||
     true
   if names_bug "$work/replay.txt"; then
-    echo "PASS: $case found $bugs in $((SECONDS - start))s; replay $attempt of 5 shows \"$kind\" in" \
+    echo "$case found $bugs in $((SECONDS - start))s; replay $attempt of 5 shows \"$kind\" in" \
       "$(grep -Eo "$where[a-z_]*" "$work/replay.txt" | sort -u | tr '\n' ' ')"
+    # The finding in the crash store, minimised (libFuzzer cases: AFL++'s are the same bugs).
+    case $case in *-afl) ;; *)
+      stored=$(sed -n 's/^stored: \([^ ]*\) .*/\1/p' "$work/out.txt")
+      [ -n "$stored" ] || { echo "FAIL: the finding was not stored in the crash store"; exit 1; }
+      expect_minimized "$bin" "$(ls "$stored"/crash-* | head -n 1)" "$work" ;;
+    esac
+    echo "PASS: $case"
     exit 0
   fi
 done

@@ -1,0 +1,46 @@
+# Shared by the campaign scripts (sourced).
+
+# The fixed variant: the campaign must have exited 0 after running (about) its whole
+# budget at a real rate, not merely failed to get going.
+# usage: expect_clean_run OUT_FILE BUDGET RC LOG ERR_FILE
+expect_clean_run() {
+  local out=$1 budget=$2 rc=$3 log=$4 err=$5 eps secs
+  if [ "$rc" -ne 0 ]; then
+    echo "FAIL: expected nothing on the fixed variant (exit 0), got exit $rc"
+    tail -n 5 "$err"
+    [ -n "$log" ] && [ -f "$log" ] && tail -n 40 "$log"
+    return 1
+  fi
+  eps=$(sed -n 's/.*, \([0-9]*\) exec\/s.*/\1/p' "$out")
+  secs=$(sed -n 's/.* after \([0-9]*\)\.[0-9]*s.*/\1/p' "$out")
+  if [ -z "$eps" ] || [ "$eps" -eq 0 ] || [ -z "$secs" ] || [ "$secs" -lt $((budget * 9 / 10)) ]; then
+    echo "FAIL: the campaign did not run its budget (${secs:-?}s, ${eps:-?} exec/s)"
+    return 1
+  fi
+  echo "PASS: nothing found on the fixed variant in ${budget}s (${eps} exec/s)"
+}
+
+# A stored finding, minimised: the result must be no larger than the input (smaller unless
+# the input was already minimal), and replaying it must still reproduce the same
+# signature (replay takes target, mode and environment from the store entry it sits in).
+# usage: expect_minimized RACEFUZZ_BIN STORED_INPUT WORK_DIR
+expect_minimized() {
+  local bin=$1 input=$2 work=$3 before after
+  before=$(stat -c %s "$input")
+  if ! "$bin" minimize "$input" --time "${MINIMIZE_TIME:-30}" >"$work/minimize.txt" 2>&1; then
+    echo "FAIL: racefuzz minimize $input:"
+    tail -n 20 "$work/minimize.txt"
+    return 1
+  fi
+  after=$(stat -c %s "$input.min")
+  if [ "$after" -gt "$before" ]; then
+    echo "FAIL: minimize grew the input ($before -> $after bytes)"
+    return 1
+  fi
+  if ! "$bin" replay "$input.min" -n 10 >"$work/replay-min.txt" 2>&1; then
+    echo "FAIL: the minimised input ($after bytes) no longer reproduces:"
+    tail -n 20 "$work/replay-min.txt"
+    return 1
+  fi
+  echo "minimized: $before -> $after bytes, $(head -n 1 "$work/replay-min.txt" | sed 's/.*: //')"
+}
