@@ -110,14 +110,17 @@ static void store_and_replay(struct demo_row *row, char *const *engine_flags) {
         return;
     replay_flags(row, flags, sizeof(flags) / sizeof(flags[0]));
     cJSON *rep = row->have_store ? store_load_report(row->stored.dir) : NULL;
-    const cJSON *key = cJSON_GetObjectItemCaseSensitive(rep, "Key");
+    static struct finding_expect ex;
+    finding_expect_from(rep, &ex);
     snprintf(work, sizeof(work), "%s/.racefuzz/replays/%s-%ld", cli_root_dir(),
-             cJSON_IsString(key) ? key->valuestring : "unstored", (long)getpid());
+             ex.key[0] ? ex.key : "unstored", (long)getpid());
     struct replay_opts o = {.binary = binary,
                             .binary_args = flags,
                             .input = row->have_store ? row->stored.input : row->r.crash,
                             .env = env,
-                            .expect_key = cJSON_IsString(key) ? key->valuestring : NULL,
+                            .expect_key = ex.key[0] ? ex.key : NULL,
+                            .expect_kind = ex.kind[0] ? ex.kind : NULL,
+                            .expect_frames = ex.frames[0] ? ex.frames : NULL,
                             .attempts = DEMO_REPLAYS,
                             .timeout_s = RF_REPLAY_ATTEMPT_TIMEOUT_S,
                             .sandbox = true,

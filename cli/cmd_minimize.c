@@ -36,7 +36,8 @@ static bool promote(const struct replay_args *a, const uint8_t *b, size_t n) {
     bool tsan = strcmp(a->sanitizer, "thread") == 0;
     snprintf(dir, sizeof(dir), "%s/corpus/%s/regression/%s%s", cli_root_dir(), a->target, a->mode,
              tsan ? "-thread" : "");
-    int w = snprintf(path, sizeof(path), "%s/%s.bin", dir, a->key[0] ? a->key : "unkeyed");
+    int w = snprintf(path, sizeof(path), "%s/%s.bin", dir,
+                     a->expect.key[0] ? a->expect.key : "unkeyed");
     if (w < 0 || (size_t)w >= sizeof(path) || !fileio_mkdirs(dir) ||
         !fileio_write_atomic(path, b, n))
         return false;

@@ -62,6 +62,24 @@ const char *finding_report_start(const char *text) {
     return best;
 }
 
+void finding_expect_from(const cJSON *report, struct finding_expect *e) {
+    const cJSON *key = cJSON_GetObjectItemCaseSensitive(report, "Key");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(report, "Kind"), *f;
+    size_t n = 0;
+    memset(e, 0, sizeof(*e));
+    if (cJSON_IsString(key))
+        snprintf(e->key, sizeof(e->key), "%s", key->valuestring);
+    if (cJSON_IsString(kind))
+        snprintf(e->kind, sizeof(e->kind), "%s", kind->valuestring);
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(report, "CrashState")) {
+        if (n < 8 && cJSON_IsString(f)) {
+            snprintf(e->state[n], sizeof(e->state[n]), "%s", f->valuestring);
+            e->frames[n] = e->state[n];
+            n++;
+        }
+    }
+}
+
 const char *finding_store_root(void) {
     static char root[4096];
     const char *env = getenv("RACEFUZZ_STORE");

@@ -32,6 +32,16 @@ char *const *finding_replay_flags(const char *mode);
  * our oracles' "racefuzz: ..." lines); the text itself when none is found. */
 const char *finding_report_start(const char *text);
 
+/* What counts as reproducing a stored finding (replay.h): its key, or its kind with one of
+ * its crash-state frames on top. Filled from its report.json; strings owned here. */
+struct finding_expect {
+    char key[17], kind[64];
+    char state[8][256];
+    const char *frames[9]; /* NULL-terminated views of state */
+};
+
+void finding_expect_from(const cJSON *report, struct finding_expect *e);
+
 /* The crash store's root: $RACEFUZZ_STORE, else <source root>/crashes. */
 const char *finding_store_root(void);
 

@@ -124,18 +124,16 @@ static void from_store(struct replay_args *a) {
     if (access(path, R_OK) != 0)
         return;
     cJSON *j = store_load_report(d);
-    const char *t = json_str(j, "Target"), *m = json_str(j, "Mode"), *s = json_str(j, "Sanitizer"),
-               *k = json_str(j, "Key");
+    const char *t = json_str(j, "Target"), *m = json_str(j, "Mode"), *s = json_str(j, "Sanitizer");
     if (t != NULL && a->target == NULL)
         a->target = snprintf(target, sizeof(target), "%s", t) > 0 ? target : NULL;
     if (m != NULL && a->mode == NULL)
         a->mode = snprintf(mode, sizeof(mode), "%s", m) > 0 ? mode : NULL;
     if (s != NULL && *s != '\0')
         a->sanitizer = snprintf(sanitizer, sizeof(sanitizer), "%s", s) > 0 ? sanitizer : NULL;
-    if (k != NULL)
-        snprintf(a->key, sizeof(a->key), "%s", k);
     stored_flags(a, j);
     stored_env(a, j);
+    finding_expect_from(j, &a->expect);
     snprintf(a->store_dir, sizeof(a->store_dir), "%s", d);
     cJSON_Delete(j);
 }
@@ -198,7 +196,9 @@ void replay_args_opts(struct replay_args *a, struct replay_opts *o) {
                               .binary_args = a->flags,
                               .input = a->file,
                               .env = a->env,
-                              .expect_key = a->key[0] != '\0' ? a->key : NULL,
+                              .expect_key = a->expect.key[0] != '\0' ? a->expect.key : NULL,
+                              .expect_kind = a->expect.kind[0] != '\0' ? a->expect.kind : NULL,
+                              .expect_frames = a->expect.frames[0] ? a->expect.frames : NULL,
                               .attempts = (unsigned)a->attempts,
                               .timeout_s = RF_REPLAY_ATTEMPT_TIMEOUT_S,
                               .sandbox = !a->no_sandbox,

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "finding.h"
 #include "replay.h"
 
 struct replay_args {
@@ -14,7 +15,7 @@ struct replay_args {
     size_t nenv;
     unsigned long long attempts, time_s;
     bool expect_fixed, no_sandbox, promote;
-    char key[17];
+    struct finding_expect expect; /* from the store entry; empty otherwise */
     char store_dir[4096];
     char *flags[8];           /* the binary's flags: the mode's, then the finding's own */
     char stored_flags[4][64]; /* engine flags of the finding that change what a run reports */

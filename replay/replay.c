@@ -103,6 +103,16 @@ static bool run_attempt(const struct replay_opts *o, unsigned i, const char *log
 
 enum verdict { VERDICT_UNKNOWN, VERDICT_OTHER, VERDICT_MATCH };
 
+static bool same_bug(const struct replay_opts *o, const struct sig_result *sig) {
+    if (o->expect_kind == NULL || o->expect_frames == NULL || strcmp(sig->kind, o->expect_kind))
+        return false;
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; sig->nframes[k] > 0 && o->expect_frames[i] != NULL; i++)
+            if (strcmp(sig->frames[k][0].func, o->expect_frames[i]) == 0)
+                return true;
+    return false;
+}
+
 /* Reads a crashed attempt's output: the crash we replay, another one, or no report. */
 static enum verdict judge(const struct replay_opts *o, const char *log, struct sig_result *sig) {
     struct fileio_buf b;
@@ -115,8 +125,9 @@ static enum verdict judge(const struct replay_opts *o, const char *log, struct s
         snprintf(sig->kind, sizeof(sig->kind), "%s", "unrecognised-exit");
         return VERDICT_UNKNOWN;
     }
-    return o->expect_key == NULL || strcmp(sig->key, o->expect_key) == 0 ? VERDICT_MATCH
-                                                                         : VERDICT_OTHER;
+    if (o->expect_key == NULL || strcmp(sig->key, o->expect_key) == 0 || same_bug(o, sig))
+        return VERDICT_MATCH;
+    return VERDICT_OTHER;
 }
 
 static double now_s(void) {

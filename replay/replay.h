@@ -19,10 +19,16 @@ struct replay_opts {
     const char *input;        /* the crash file */
     const char *const *env;   /* K=V for the target (variant, --env); NULL-terminated */
     const char *expect_key;   /* signature key that counts as a reproduction; NULL: any */
-    unsigned attempts;        /* default 20 */
-    double timeout_s;         /* per attempt */
-    bool sandbox;             /* false: plain child processes (debugging the sandbox) */
-    const char *work_dir;     /* attempt outputs go here (attempt-N.log) */
+    /* Also a reproduction: a report of this kind whose top frame (of either stack) is one of
+     * these (the stored crash state). A race is one bug however its accesses pair up on a
+     * given run (putUser against putUser, or against getUser), so its signature varies
+     * while its racing function does not. Both NULL: the key alone decides. */
+    const char *expect_kind;
+    const char *const *expect_frames; /* NULL-terminated */
+    unsigned attempts;                /* default 20 */
+    double timeout_s;                 /* per attempt */
+    bool sandbox;                     /* false: plain child processes (debugging the sandbox) */
+    const char *work_dir;             /* attempt outputs go here (attempt-N.log) */
 };
 
 struct replay_result {

@@ -27,7 +27,7 @@ expect_clean_run() {
 expect_minimized() {
   local bin=$1 input=$2 work=$3 before after
   before=$(stat -c %s "$input")
-  if ! "$bin" minimize "$input" --time "${MINIMIZE_TIME:-30}" >"$work/minimize.txt" 2>&1; then
+  if ! "$bin" minimize "$input" --time "${MINIMIZE_TIME:-20}" >"$work/minimize.txt" 2>&1; then
     echo "FAIL: racefuzz minimize $input:"
     tail -n 20 "$work/minimize.txt"
     return 1
