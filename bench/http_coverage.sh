@@ -4,7 +4,9 @@
 # the orders service (so no finding ends a run early). Both runs count the service's
 # counters the same way (the harness prints the total it reached at exit), so the
 # ratio compares the feedback, not the measurement.
-# usage: bench/http_coverage.sh [SECONDS]   (default 300; RUNS=N repeats each, default 1)
+# usage: bench/http_coverage.sh [SECONDS]   (default 300; RUNS=N repeats each, default 1;
+#        SEEDS=DIR starts both from DIR instead of the committed seeds, which already
+#        reach most of the service)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 budget=${1:-300}
@@ -16,7 +18,9 @@ trap 'rm -rf "$work"' EXIT
 
 reached() { # FEEDBACK RUN -> counters reached
   local fb=$1 run=$2
-  "$bin" fuzz --target orders --mode http --variant fixed --time "$budget" --seed "$run" \
+  local seeds=()
+  [ -n "${SEEDS:-}" ] && seeds=(--seeds "$SEEDS")
+  "$bin" fuzz --target orders --mode http --variant fixed --time "$budget" --seed "$run" "${seeds[@]}" \
     --env "RACEFUZZ_HTTP_FEEDBACK=$fb" --work-root "$work/$fb-$run" >"$work/out" 2>&1 || true
   local log
   log=$(sed -n 's/.*engine log //p' "$work/out")
