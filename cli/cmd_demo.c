@@ -93,8 +93,10 @@ static void replay_flags(const struct demo_row *row, char **out, size_t cap) {
 
 /* The finding into the store, then DEMO_REPLAYS sandboxed attempts against the stored
  * input, counted as reproductions only when they show the same signature. */
-static void store_and_replay(struct demo_row *row, char *const *engine_flags) {
-    const char *env[] = {row->env, NULL};
+/* env: the campaign's whole environment (the variant's, and what the mode needs: http
+ * mode's config and build directory), so the stored finding and its replays run alike. */
+static void store_and_replay(struct demo_row *row, const char *const *env,
+                             char *const *engine_flags) {
     struct finding f = {.target = row->spec.target,
                         .mode = row->spec.mode,
                         .sanitizer = row->spec.sanitizer,
@@ -162,7 +164,7 @@ static bool run_row(struct demo_row *row, double time_s) {
     if (!campaign_run(&s.opts, &row->r))
         return false;
     if (row->r.found)
-        store_and_replay(row, row->spec.flag != NULL ? flags : NULL);
+        store_and_replay(row, s.env, row->spec.flag != NULL ? flags : NULL);
     return true;
 }
 
