@@ -52,22 +52,23 @@ struct demo_spec {
 };
 
 static const struct demo_spec demo_specs[] = {
-    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_LIBFUZZER, NULL},
+    {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_LIBFUZZER, NULL, 0},
     /* AFL++ takes 45-150 s here to find it (BENCHMARKS.md): 120 s would miss it often. */
     {"planted overflow", "planted", "plain", "address", NULL, CAMPAIGN_AFL, NULL, 300},
-    {"orders C1 race", "orders", "frames", "thread", "C1", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders C2 overflow", "orders", "frames", "address", "C2", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders C3 UAF", "orders", "frames", "address", "C3", CAMPAIGN_LIBFUZZER, "-detect_leaks=0"},
-    {"orders G1 fx race", "orders", "go", "race", "G1", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G2 leak", "orders", "go", "race", "G2", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G3 pool auth", "orders", "go", "race", "G3", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G4 timer hang", "orders", "go", "race", "G4", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G5 audit map", "orders", "go", "race", "G5", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G6 name race", "orders", "go", "race", "G6", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G7 lost points", "orders", "go", "race", "G7", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G2 leak (HTTP)", "orders", "http", "address", "G2", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G3 auth (HTTP)", "orders", "http", "address", "G3", CAMPAIGN_LIBFUZZER, NULL},
-    {"orders G6 race (HTTP)", "orders", "http", "address", "G6", CAMPAIGN_LIBFUZZER, NULL},
+    {"orders C1 race", "orders", "frames", "thread", "C1", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders C2 overflow", "orders", "frames", "address", "C2", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders C3 UAF", "orders", "frames", "address", "C3", CAMPAIGN_LIBFUZZER, "-detect_leaks=0",
+     0},
+    {"orders G1 fx race", "orders", "go", "race", "G1", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G2 leak", "orders", "go", "race", "G2", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G3 pool auth", "orders", "go", "race", "G3", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G4 timer hang", "orders", "go", "race", "G4", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G5 audit map", "orders", "go", "race", "G5", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G6 name race", "orders", "go", "race", "G6", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G7 lost points", "orders", "go", "race", "G7", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G2 leak (HTTP)", "orders", "http", "address", "G2", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G3 auth (HTTP)", "orders", "http", "address", "G3", CAMPAIGN_LIBFUZZER, NULL, 0},
+    {"orders G6 race (HTTP)", "orders", "http", "address", "G6", CAMPAIGN_LIBFUZZER, NULL, 0},
 };
 
 #define DEMO_ROWS (sizeof(demo_specs) / sizeof(demo_specs[0]))
