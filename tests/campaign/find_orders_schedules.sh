@@ -54,12 +54,7 @@ if [ -z "$bugs" ]; then # the fixed variant
   exit $?
 fi
 
-if [ "$rc" -ne 1 ]; then
-  echo "FAIL: expected a finding of $bugs within ${budget}s (exit 1), got exit $rc"
-  tail -n 5 "$work/err.txt"
-  [ -n "$log" ] && [ -f "$log" ] && tail -n 40 "$log"
-  exit 1
-fi
+expect_found "$bugs" "$budget" "$rc" "$log" "$work/err.txt"
 names_bug() { grep -Eq "$kind" "$1" && grep -Eq "$where" "$1"; }
 if ! names_bug "$log"; then
   echo "FAIL: the engine log has no \"$kind\" report naming $where"

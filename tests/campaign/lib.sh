@@ -44,3 +44,14 @@ expect_minimized() {
   fi
   echo "minimized: $before -> $after bytes, $(head -n 1 "$work/replay-min.txt" | sed 's/.*: //')"
 }
+
+# A buggy variant: the campaign must have exited 1 (a finding) within its budget.
+# usage: expect_found BUGS BUDGET RC LOG ERR_FILE
+expect_found() {
+  local bugs=$1 budget=$2 rc=$3 log=$4 err=$5
+  [ "$rc" -eq 1 ] && return 0
+  echo "FAIL: expected a finding of $bugs within ${budget}s (exit 1), got exit $rc"
+  tail -n 5 "$err"
+  [ -n "$log" ] && [ -f "$log" ] && tail -n 40 "$log"
+  return 1
+}
