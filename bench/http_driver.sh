@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The HTTP driver (fuzz/http_driver.c): what it costs and how tightly it releases a group.
+# The HTTP driver (fuzz/http/http_driver.c): what it costs and how tightly it releases a group.
 # Not a test: figures, not assertions.
 #  (1) requests/s of the driver (bench/http_rps.c: schedules of N lanes x STEPS GET
 #      /healthz, back to back) against the real orders service, built here from

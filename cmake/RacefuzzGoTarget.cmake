@@ -63,7 +63,7 @@ function(_racefuzz_go_generate name json config moddir gendir)
   _racefuzz_go_key("${json}" ${config} invariant nil RF_GO_INVARIANT)
   set(RF_GO_NAME ${name})
   set(RF_GO_IMPORTS "\t\"${pkg}\"")
-  set(RF_FUZZ_DIR ${PROJECT_SOURCE_DIR}/fuzz)
+  set(RF_FUZZ_DIR ${PROJECT_SOURCE_DIR}/fuzz/go)
   configure_file(${PROJECT_SOURCE_DIR}/fuzz/go/main.go.in ${gendir}/main.go @ONLY)
   file(WRITE ${gendir}/go.mod "module racefuzz/gomain/${name}\n\ngo 1.19\n")
   file(WRITE ${gendir}/go.work
@@ -105,7 +105,7 @@ function(racefuzz_add_go_target)
       ${go} build -buildmode=c-archive -race -tags libfuzzer
       "-gcflags=${instrument}=-d=libfuzzer" -o ${archive} .
     WORKING_DIRECTORY ${gendir}
-    DEPENDS ${deps} ${gendir}/main.go ${PROJECT_SOURCE_DIR}/fuzz/go_bridge.h
+    DEPENDS ${deps} ${gendir}/main.go ${PROJECT_SOURCE_DIR}/fuzz/go/go_bridge.h
     COMMENT "go build -buildmode=c-archive -race (${F_NAME})"
     VERBATIM)
   add_custom_target(${F_NAME}_goarchive DEPENDS ${archive})
@@ -128,15 +128,15 @@ function(_racefuzz_go_executables name archive)
     set(exe ${name}_${variant})
     if(variant STREQUAL "fuzzer")
       # The schedule mutator's glue (plain -O2 objects, so no sanitizer runtime comes in).
-      add_executable(${exe} ${src}/fuzz/go_harness.c $<TARGET_OBJECTS:rf_glue_sched_libfuzzer>
+      add_executable(${exe} ${src}/fuzz/go/harness.c $<TARGET_OBJECTS:rf_glue_sched_libfuzzer>
         ${common})
       set(engine ${libfuzzer} PkgConfig::CJSON)
     else()
-      add_executable(${exe} ${src}/fuzz/go_harness.c ${src}/fuzz/replay_main.c ${codec} ${common})
+      add_executable(${exe} ${src}/fuzz/go/harness.c ${src}/fuzz/replay_main.c ${codec} ${common})
       set(engine ${hooks})
     endif()
     add_dependencies(${exe} ${name}_goarchive)
-    target_include_directories(${exe} PRIVATE ${src}/fuzz ${src}/mutators ${src}/common)
+    target_include_directories(${exe} PRIVATE ${src}/fuzz/go ${src}/mutators ${src}/common)
     target_compile_options(${exe} PRIVATE -g -fno-omit-frame-pointer)
     racefuzz_warnings(${exe})
     target_link_options(${exe} PRIVATE -no-pie)

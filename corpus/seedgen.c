@@ -9,7 +9,7 @@
 #include "log.h"
 #include "rng.h"
 
-/* Mirrors fuzz/frames_sched.h's schedule frame: [workers-1][spin x W][worker per frame]. */
+/* Mirrors fuzz/frames/frames_sched.h's schedule frame: [workers-1][spin x W][worker per frame]. */
 #define SEEDGEN_MAX_WORKERS 16
 
 /* Seeds are kept small: engines grow inputs themselves, and small seeds run fast. */

@@ -12,7 +12,7 @@
  * in (shapes, seed). */
 size_t seedgen_frames_one(const struct shape_set *s, uint64_t seed, uint8_t *out, size_t cap);
 
-/* Frames-mode seeds carry a schedule frame first (fuzz/frames_sched.h): `workers` > 0
+/* Frames-mode seeds carry a schedule frame first (fuzz/frames/frames_sched.h): `workers` > 0
  * makes scheduled seeds of 2..workers sessions, each session's frames on its own worker.
  * Sessions follow frames.sessions (realistic message orders) when the config has them. */
 struct seedgen_opts {

@@ -1,7 +1,7 @@
 /* Remote coverage against a real Go service: go/cover/internal/testserver, built with
  * -race -tags libfuzzer and -d=libfuzzer (argv[1]), serves /a and /b on 127.0.0.1 and
  * publishes its counters through racefuzz/go/cover. The tests clear, send GETs over plain
- * sockets, snapshot, and look at what the harness side (fuzz/remote_cov.c) reports. */
+ * sockets, snapshot, and look at what the harness side (fuzz/http/http_cov.c) reports. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "remote_cov.h"
+#include "http_cov.h"
 
 #define TIMEOUT_MS 2000u
 

@@ -1,7 +1,7 @@
-/* The service supervisor (fuzz/supervisor.c) against the real orders service, built in the
- * group set-up through racefuzz.json's own service.build with the Go given as argv[1]
- * (without it the service tests skip), and against fake services (shell scripts); the
- * output oracle (fuzz/svc_oracle.c) on the sample reports of tests/data/reports/. */
+/* The service supervisor (fuzz/http/http_supervisor.c) against the real orders service, built in
+ * the group set-up through racefuzz.json's own service.build with the Go given as argv[1] (without
+ * it the service tests skip), and against fake services (shell scripts); the output oracle
+ * (fuzz/http/http_oracle.c) on the sample reports of tests/data/reports/. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "fileio.h"
-#include "supervisor.h"
-#include "svc_oracle.h"
+#include "http_supervisor.h"
+#include "http_oracle.h"
 #include "target_config.h"
 
 #define OUT_DIR RF_BINARY_DIR "/supervisor_out"

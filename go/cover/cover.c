@@ -10,7 +10,7 @@
 
 #define _GNU_SOURCE
 #include "cover.h"
-#include "remote_cov_layout.h"
+#include "http_cov_layout.h"
 #include "_cgo_export.h"
 
 #include <errno.h>

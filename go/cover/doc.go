@@ -14,7 +14,7 @@
 // RACEFUZZ_COVER_SHM names a region file the harness created, serves the
 // harness's "clear" and "snapshot" requests from a C thread: the counters and
 // runtime.NumGoroutine() are copied into the region. The layout and protocol are
-// in fuzz/remote_cov_layout.h and docs/http-mode.md.
+// in fuzz/http/http_cov_layout.h and docs/http-mode.md.
 //
 // Without the tag the package is empty, so a production build can keep the import.
 package cover

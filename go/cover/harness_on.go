@@ -3,7 +3,7 @@
 package cover
 
 /*
-#include "remote_cov_layout.h"
+#include "http_cov_layout.h"
 */
 import "C"
 
@@ -17,7 +17,7 @@ import (
 )
 
 // region is the harness side of the protocol, in Go, for this package's tests.
-// racefuzz's harness is fuzz/remote_cov.c; both follow fuzz/remote_cov_layout.h.
+// racefuzz's harness is fuzz/http/http_cov.c; both follow fuzz/http/http_cov_layout.h.
 type region struct {
 	mem []byte
 	h   *C.struct_rcov_header

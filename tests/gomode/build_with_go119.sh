@@ -21,8 +21,8 @@ echo "$("$go119" version)"
   "$go119" build -buildmode=c-archive -race -tags libfuzzer "-gcflags=$instrument=-d=libfuzzer" \
   -o "$work/libgo.a" .)
 res=$(clang -print-resource-dir)
-clang -g -O1 -no-pie -I"$root/fuzz" -I"$root/mutators" -I"$root/common" -o "$work/replay" \
-  "$root/fuzz/go_harness.c" "$root/fuzz/replay_main.c" "$root/mutators/schedule.c" \
+clang -g -O1 -no-pie -I"$root/fuzz/go" -I"$root/mutators" -I"$root/common" -o "$work/replay" \
+  "$root/fuzz/go/harness.c" "$root/fuzz/replay_main.c" "$root/mutators/schedule.c" \
   "$root/mutators/frame.c" "$root/common/log.c" "$root/common/fileio.c" "$work/libgo.a" \
   "$res/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a" -lstdc++ -lpthread -lm -ldl
 

@@ -1,7 +1,7 @@
 /* Remote coverage into the engines' own feedback: libFuzzer's extra counters and AFL++'s
  * map. A separate file so a binary that never calls rcov_to_libfuzzer does not carry the
  * extra-counter array (the linker takes this object only when one of these is used). */
-#include "remote_cov.h"
+#include "http_cov.h"
 
 /* libFuzzer (clang 14: FuzzerExtraCounters.cpp) finds this array through the linker's
  * __start_/__stop___libfuzzer_extra_counters symbols, clears it before every input and

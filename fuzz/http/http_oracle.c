@@ -1,8 +1,8 @@
-/* The output oracle of http mode (see svc_oracle.h). Line-based: every report kind starts
+/* The output oracle of http mode (see http_oracle.h). Line-based: every report kind starts
  * with a line of its own, recognised by its head, and ends by a rule of its kind (a
  * closing "=====" line, a SUMMARY line, or the end of a Go stack). */
 #define _GNU_SOURCE
-#include "svc_oracle.h"
+#include "http_oracle.h"
 
 #include <string.h>
 

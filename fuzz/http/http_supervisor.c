@@ -5,7 +5,7 @@
  * s->mu, so "the pipe is empty and we hold the lock" means every byte the service wrote
  * before is in the ring and the log. */
 #define _GNU_SOURCE
-#include "supervisor.h"
+#include "http_supervisor.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -29,7 +29,7 @@
 #include "http_addr.h"
 #include "log.h"
 #include "subproc.h"
-#include "svc_oracle.h"
+#include "http_oracle.h"
 #include "target_config.h"
 
 extern char **environ;

@@ -1,7 +1,7 @@
 /* Remote coverage, harness side: the region file and the request/ack protocol
- * (remote_cov_layout.h). The engine glue is in remote_cov_engine.c. */
+ * (http_cov_layout.h). The engine glue is in http_cov_engine.c. */
 #define _GNU_SOURCE
-#include "remote_cov.h"
+#include "http_cov.h"
 
 #include <errno.h>
 #include <fcntl.h>

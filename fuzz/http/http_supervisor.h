@@ -13,7 +13,7 @@
  *   of http_addr.h (haddr_resolve), and it answered its health path with a 2xx;
  * - everything it writes (stdout and stderr, one pipe) is appended to opts.log_path, kept
  *   across restarts, and the last RF_SVC_OUTPUT_RING bytes stay in memory for the oracle
- *   (svc_oracle.h) behind monotonic marks.
+ *   (http_oracle.h) behind monotonic marks.
  *
  * One harness thread drives one struct svc; a reader thread of the supervisor's own
  * consumes the pipe so a chatty service never blocks on a full pipe. */
@@ -156,7 +156,7 @@ struct svc_death {
     int signal;      /* non-zero when killed by a signal */
     double uptime_s; /* how long it had run */
     time_t at;       /* when its death was seen (wall clock) */
-    /* The finding (svc_oracle.h) in the output of the last noted input, if one is there,
+    /* The finding (http_oracle.h) in the output of the last noted input, if one is there,
      * else the last output of this run; NUL-terminated. */
     char excerpt[8192];
 };

@@ -28,11 +28,11 @@
 #include "http_driver.h"
 #include "http_expect.h"
 #include "log.h"
-#include "remote_cov.h"
+#include "http_cov.h"
 #include "rf_config.h"
 #include "schedule.h"
-#include "supervisor.h"
-#include "svc_oracle.h"
+#include "http_supervisor.h"
+#include "http_oracle.h"
 #include "target_config.h"
 
 /* Black-box feedback when the service publishes no coverage: one counter per (step

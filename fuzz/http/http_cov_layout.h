@@ -1,7 +1,7 @@
 /* The remote-coverage region: a file shared by racefuzz's http harness and a Go service
  * built with racefuzz/go/cover (docs/http-mode.md, "Remote coverage").
  *
- * Both sides include this header: the harness (fuzz/remote_cov.c) and the service's cgo
+ * Both sides include this header: the harness (fuzz/http/http_cov.c) and the service's cgo
  * code (go/cover/cover.c). Keep it plain C, no racefuzz includes.
  *
  * Layout: a RCOV_HEADER_SIZE header, then `capacity` 8-bit counters. The harness creates

@@ -1,6 +1,6 @@
 /* Remote coverage, harness side: the region a Go service built with racefuzz/go/cover
  * publishes its 8-bit counters in, and the clear/snapshot requests of the http mode
- * (layout and protocol: remote_cov_layout.h; docs/http-mode.md).
+ * (layout and protocol: http_cov_layout.h; docs/http-mode.md).
  *
  * One struct rcov per supervised service. Typical use:
  *   r = rcov_create(NULL, 0);                 before starting the service
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "remote_cov_layout.h"
+#include "http_cov_layout.h"
 
 /* Counters a region holds when rcov_create is given 0. A service built with
  * -gcflags=all=-d=libfuzzer (the standard library too) has a few hundred thousand; a

@@ -1,0 +1,1 @@
+../../fuzz/http/http_cov_layout.h

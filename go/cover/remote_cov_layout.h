@@ -1,1 +1,0 @@
-../../fuzz/remote_cov_layout.h
