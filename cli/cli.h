@@ -5,6 +5,9 @@
 #ifndef RF_CLI_H
 #define RF_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 enum cli_exit {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FOUND = 1,
@@ -45,6 +48,10 @@ int cli_is_help(const char *arg);
 /* Parses a decimal option value in [0, max]; logs "--OPT: problem" on failure. */
 int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
                   unsigned long long *out);
+
+/* True for a name that stays inside the tree as one path component (targets/NAME,
+ * corpus/NAME, crashes/NAME): no '/', no leading '.'. Logs "--target: ..." otherwise. */
+bool cli_check_target(const char *name);
 
 /* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json (or takes --config PATH). */
 int cli_config_path(const char *target, const char *config, char *out, size_t cap);

@@ -1,7 +1,9 @@
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "log.h"
@@ -19,13 +21,27 @@ int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
     return 1;
 }
 
+bool cli_check_target(const char *name) {
+    size_t n = name != NULL ? strlen(name) : 0;
+    bool ok = n > 0 && n < 128 && name[0] != '.' && name[0] != '-';
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)name[i]) || strchr("_-.", name[i]) != NULL;
+    if (!ok)
+        LOG_E("--target: '%s' is not a target name (letters, digits, '_', '-', '.'; no '/', "
+              "no leading '.')",
+              name != NULL ? name : "");
+    return ok;
+}
+
 int cli_config_path(const char *target, const char *config, char *out, size_t cap) {
     int n;
     if (config != NULL)
         n = snprintf(out, cap, "%s", config);
-    else if (target != NULL)
+    else if (target != NULL) {
+        if (!cli_check_target(target))
+            return 0;
         n = snprintf(out, cap, "%s/targets/%s/racefuzz.json", cli_root_dir(), target);
-    else {
+    } else {
         LOG_E("name a target with --target NAME or --config PATH");
         return 0;
     }

@@ -261,6 +261,7 @@ static int corpus_from_json(int argc, char **argv) {
 
 int cmd_corpus(int argc, char **argv) {
     if (argc < 2) {
+        LOG_E("corpus: name an action (gen, show, from-json)");
         cmd_corpus_help();
         return CLI_EXIT_USAGE;
     }

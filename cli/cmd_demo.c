@@ -153,7 +153,7 @@ static bool run_row(struct demo_row *row, double time_s) {
                                .env = row->spec.bugs != NULL ? envv : NULL,
                                .work_root = ".racefuzz/demo",
                                .custom_mutator = true};
-    if (!fuzz_setup_prepare(&s, &req))
+    if (fuzz_setup_prepare(&s, &req) != CLI_EXIT_OK)
         return false;
     s.opts.time_s = time_s > row->spec.min_time ? time_s : row->spec.min_time;
     s.opts.seed = 1;
@@ -221,6 +221,7 @@ int cmd_demo(int argc, char **argv) {
         if (!cli_parse_u64("time", argv[2], 86400, &time_s))
             return CLI_EXIT_USAGE;
     } else if (argc != 1) {
+        LOG_E("demo: unexpected argument '%s' (demo takes only --time SECONDS)", argv[1]);
         cmd_demo_help();
         return CLI_EXIT_USAGE;
     }

@@ -30,7 +30,6 @@ struct fuzz_args {
     struct fuzz_request req;
     const char *env[FUZZ_SETUP_MAX_ENV + 1];
     size_t nenv;
-    const char *seeds;
     unsigned long long time_s, seed, max_len;
 };
 
@@ -53,7 +52,7 @@ static bool take_option(int c, struct fuzz_args *a) {
         a->req.work_root = optarg;
         return true;
     case 'D':
-        a->seeds = optarg;
+        a->req.seeds = optarg;
         return true;
     case 'N':
         a->req.custom_mutator = false;
@@ -140,10 +139,9 @@ int cmd_fuzz(int argc, char **argv) {
     struct campaign_result r;
     if (!parse(argc, argv, &a))
         return CLI_EXIT_USAGE;
-    if (!fuzz_setup_prepare(&s, &a.req))
-        return CLI_EXIT_ENV;
-    if (a.seeds != NULL)
-        s.opts.seeds_dir = a.seeds;
+    int rc = fuzz_setup_prepare(&s, &a.req);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     s.opts.time_s = (double)a.time_s;
     s.opts.seed = a.seed;
     s.opts.max_len = a.max_len;

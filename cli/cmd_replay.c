@@ -119,6 +119,7 @@ static bool write_json(const char *path, const cJSON *j) {
 }
 
 static int finish(struct replay_args *a, const struct replay_result *r, const char *binary) {
+    bool json_failed = false;
     printf("replay of %s: reproduced %u/%u (%s, %s mode, %.1fs)\n", a->file, r->hits, r->attempts,
            a->target, a->mode, r->seconds);
     if (r->have_sig) {
@@ -135,13 +136,19 @@ static int finish(struct replay_args *a, const struct replay_result *r, const ch
     if (snap != NULL) {
         print_env(snap);
         result_json(a, r, snap);
-        if (a->json != NULL && write_json(a->json, snap))
+        if (a->json != NULL && !write_json(a->json, snap))
+            json_failed = true;
+        else if (a->json != NULL)
             printf("report: %s\n", a->json);
     }
     cJSON_Delete(snap);
     if (a->store_dir[0] != '\0')
         store_update_report(a->store_dir, (int)r->attempts, (int)r->hits, NULL);
     bool reproduced = r->hits > 0;
+    if (json_failed) {
+        LOG_E("--json: %s: the report could not be written (the result is above)", a->json);
+        return CLI_EXIT_ENV;
+    }
     return reproduced != a->expect_fixed ? CLI_EXIT_OK : CLI_EXIT_FOUND;
 }
 

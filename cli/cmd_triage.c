@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "finding.h"
+#include "fuzz_setup.h"
 #include "log.h"
 #include "replay.h"
 #include "rf_config.h"
@@ -123,7 +124,10 @@ static bool parse(int argc, char **argv, struct triage *t) {
             t->mode = optarg;
         else if (c == 'S')
             t->sanitizer = optarg;
-        else if (c == 'E' && t->nenv < REPLAY_MAX_ENV)
+        else if (c == 'E' && t->nenv >= REPLAY_MAX_ENV) {
+            LOG_E("--env: at most %d entries", REPLAY_MAX_ENV);
+            return false;
+        } else if (c == 'E')
             t->env[t->nenv++] = optarg;
         else
             return false;
@@ -132,7 +136,7 @@ static bool parse(int argc, char **argv, struct triage *t) {
         LOG_E("triage: --target, --mode and at least one PATH are required");
         return false;
     }
-    return true;
+    return cli_check_target(t->target) && fuzz_setup_check_mode(t->mode);
 }
 
 int cmd_triage(int argc, char **argv) {

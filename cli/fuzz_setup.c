@@ -16,6 +16,7 @@
 #include "sched_model_file.h"
 #include "shape.h"
 #include "target_config.h"
+#include "variant_env.h"
 
 static bool exists(const char *path) {
     struct stat st;
@@ -27,16 +28,39 @@ static bool fmt(char *out, size_t cap, const char *f, const char *a, const char 
     return n > 0 && (size_t)n < cap;
 }
 
-/* What a mode changes in the set-up: the binary's infix and the seed folder. */
+/* From a mode to the code that runs it: the binary's infix (NAME<infix>_fuzzer), the
+ * harness source behind that binary and the CMake helper that builds it, and the seed
+ * folder. A newcomer follows `harness` from here to the mode's loop. */
 struct mode_info {
-    const char *name, *infix, *seeds_sub, *gen_hint;
+    const char *name, *infix, *harness, *cmake_helper, *seeds_sub, *gen_hint;
 };
 
 static const struct mode_info modes[] = {
-    {"plain", "", "", ""},
-    {"frames", "_frames", "/frames", " --workers 4"},
-    {"go", "_go", "/schedule", " --format schedule"},
-    {"http", "_http", "/schedule", " --format schedule"},
+    {.name = "plain",
+     .infix = "",
+     .harness = "the target's own LLVMFuzzerTestOneInput",
+     .cmake_helper = "racefuzz_add_fuzzer",
+     .seeds_sub = "",
+     .gen_hint = ""},
+    {.name = "frames",
+     .infix = "_frames",
+     .harness = "fuzz/frames/harness.c",
+     .cmake_helper = "racefuzz_add_frames_target",
+     .seeds_sub = "/frames",
+     .gen_hint = " --workers 4"},
+    {.name = "go",
+     .infix = "_go",
+     .harness = "fuzz/go/harness.c",
+     .cmake_helper = "racefuzz_add_go_target",
+     .seeds_sub = "/schedule",
+     .gen_hint = " --format schedule"},
+    /* one binary for every target: racefuzz_http_fuzzer, no infix */
+    {.name = "http",
+     .infix = "_http",
+     .harness = "fuzz/http/harness.c",
+     .cmake_helper = "fuzz/http/CMakeLists.txt (built once)",
+     .seeds_sub = "/schedule",
+     .gen_hint = " --format schedule"},
 };
 
 static const struct mode_info *mode_of(const char *name) {
@@ -44,6 +68,13 @@ static const struct mode_info *mode_of(const char *name) {
         if (strcmp(modes[i].name, name) == 0)
             return &modes[i];
     return NULL;
+}
+
+bool fuzz_setup_check_mode(const char *mode) {
+    if (mode_of(mode) != NULL)
+        return true;
+    LOG_E("--mode: '%s' is not plain, frames, go or http", mode);
+    return false;
 }
 
 /* go mode has one build: Go's race detector is its sanitizer, libFuzzer its engine (an
@@ -62,35 +93,21 @@ static bool check_go_request(const struct fuzz_request *r) {
     return true;
 }
 
-/* http mode has one generic harness (the target comes from its environment), built with
- * libFuzzer and ASan in the main build. */
-static bool find_http_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
-    if (r->engine != CAMPAIGN_LIBFUZZER || strcmp(r->sanitizer, "address") != 0) {
+/* The builds each mode has: a request outside them is a usage error, told before any
+ * binary is looked for. */
+static bool check_request(const struct fuzz_request *r) {
+    bool tsan = strcmp(r->sanitizer, "thread") == 0;
+    if (!fuzz_setup_check_mode(r->mode) || !cli_check_target(r->target))
+        return false;
+    if (strcmp(r->mode, "go") == 0)
+        return check_go_request(r);
+    if (strcmp(r->mode, "http") == 0 &&
+        (r->engine != CAMPAIGN_LIBFUZZER || strcmp(r->sanitizer, "address") != 0)) {
         LOG_E("--mode http: built for libFuzzer with ASan only (the service has its own "
               "sanitizer: Go's race detector)");
         return false;
     }
-    int n = snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/racefuzz_http_fuzzer", cli_self_dir());
-    if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
-        LOG_E("%s: not built (./racefuzz builds it)", s->fuzzer);
-        return false;
-    }
-    return true;
-}
-
-/* The engine binary of a request in this build tree: bin/ (ASan), tsan/bin/, afl/bin/. */
-static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
-    const struct mode_info *m = mode_of(r->mode);
-    if (m == NULL) {
-        LOG_E("--mode: '%s' is not plain, frames or go", r->mode);
-        return false;
-    }
-    bool go = strcmp(m->name, "go") == 0, tsan = strcmp(r->sanitizer, "thread") == 0;
-    if (go && !check_go_request(r))
-        return false;
-    if (strcmp(m->name, "http") == 0)
-        return find_http_fuzzer(s, r);
-    if (!go && !tsan && strcmp(r->sanitizer, "address") != 0) {
+    if (!tsan && strcmp(r->sanitizer, "address") != 0) {
         LOG_E("--sanitizer: '%s' is not address or thread", r->sanitizer);
         return false;
     }
@@ -99,15 +116,25 @@ static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
               "do not mix well)");
         return false;
     }
+    return true;
+}
+
+/* The engine binary of a checked request in this build tree: bin/ (ASan), tsan/bin/,
+ * afl/bin/; http mode has one generic harness (the target comes from its environment). */
+static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
+    const struct mode_info *m = mode_of(r->mode);
+    bool tsan = strcmp(r->sanitizer, "thread") == 0, http = strcmp(m->name, "http") == 0;
     const char *dir = r->engine == CAMPAIGN_AFL ? "/../afl/bin" : tsan ? "/../tsan/bin" : "";
     const char *suffix = r->engine == CAMPAIGN_AFL ? "_afl"
                          : r->custom_mutator       ? "_fuzzer"
                                                    : "_fuzzer_plain";
-    int n = snprintf(s->fuzzer, sizeof(s->fuzzer), "%s%s/%s%s%s", cli_self_dir(), dir, r->target,
-                     m->infix, suffix);
+    int n = http ? snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/racefuzz_http_fuzzer", cli_self_dir())
+                 : snprintf(s->fuzzer, sizeof(s->fuzzer), "%s%s/%s%s%s", cli_self_dir(), dir,
+                            r->target, m->infix, suffix);
     if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
-        LOG_E("%s: fuzz target not built (./racefuzz builds it; check --target and --mode)",
-              s->fuzzer);
+        LOG_E("%s: fuzz target not built (./racefuzz builds it with %s around %s; check "
+              "--target and --mode)",
+              s->fuzzer, m->cmake_helper, m->harness);
         return false;
     }
     return true;
@@ -133,21 +160,14 @@ static bool add_env(struct fuzz_setup *s, size_t *n, const char *k, const char *
 
 static bool variant_env(struct fuzz_setup *s, const struct tcfg *cfg, const char *variant,
                         size_t *n) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(tcfg_section(cfg, "variants"), variant);
-    const cJSON *env = cJSON_GetObjectItemCaseSensitive(v, "env"), *e;
-    if (!cJSON_IsObject(v)) {
-        LOG_E("%s: no variant \"%s\" under \"variants\"", cfg->path, variant);
+    struct variant_env venv;
+    if (!variant_env_load(cfg, variant, &venv))
         return false;
-    }
-    cJSON_ArrayForEach(e, env) {
-        if (!cJSON_IsString(e)) {
-            LOG_E("%s: variants.%s.env.%s must be a string", cfg->path, variant, e->string);
-            return false;
-        }
-        if (!add_env(s, n, e->string, e->valuestring))
-            return false;
-    }
-    return true;
+    bool ok = true;
+    for (size_t i = 0; ok && i < venv.count; i++)
+        ok = add_env(s, n, venv.entries[i], NULL);
+    variant_env_free(&venv);
+    return ok;
 }
 
 /* Writes the dictionary derived from the target's message shapes into the work dir. */
@@ -185,13 +205,26 @@ static bool make_work_dir(struct fuzz_setup *s, const char *root, const char *ta
     return n > 0 && (size_t)n < sizeof(s->work) && fileio_mkdirs(s->work);
 }
 
+/* --seeds DIR replaces the committed seeds (a target need not have any); either way
+ * the engine is given a directory that exists. */
 static bool find_seeds(struct fuzz_setup *s, const struct fuzz_request *r) {
     const struct mode_info *m = mode_of(r->mode);
-    int n = snprintf(s->seeds, sizeof(s->seeds), "%s/corpus/%s%s", cli_root_dir(), r->target,
-                     m->seeds_sub);
+    struct stat st;
+    int n;
+    if (r->seeds != NULL) {
+        bool found = stat(r->seeds, &st) == 0;
+        if (!found || !S_ISDIR(st.st_mode)) {
+            LOG_E("--seeds: %s: %s", r->seeds, found ? "not a directory" : "no such directory");
+            return false;
+        }
+        n = snprintf(s->seeds, sizeof(s->seeds), "%s", r->seeds);
+        return n > 0 && (size_t)n < sizeof(s->seeds);
+    }
+    n = snprintf(s->seeds, sizeof(s->seeds), "%s/corpus/%s%s", cli_root_dir(), r->target,
+                 m->seeds_sub);
     if (n < 0 || (size_t)n >= sizeof(s->seeds) || !exists(s->seeds)) {
-        LOG_E("%s: no seed corpus (racefuzz corpus gen --target %s%s --out %s)", s->seeds,
-              r->target, m->gen_hint, s->seeds);
+        LOG_E("%s: no seed corpus (racefuzz corpus gen --target %s%s --out %s, or --seeds DIR)",
+              s->seeds, r->target, m->gen_hint, s->seeds);
         return false;
     }
     return true;
@@ -268,19 +301,18 @@ static bool prepare_env(struct fuzz_setup *s, const struct fuzz_request *r,
     return true;
 }
 
-bool fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
-    char path[4096];
-    struct tcfg cfg;
-    memset(s, 0, sizeof(*s));
-    if (!find_fuzzer(s, r) || !find_seeds(s, r))
+/* The run folder and what goes in it; a set-up that fails leaves no empty folder behind. */
+static bool prepare_work(struct fuzz_setup *s, const struct fuzz_request *r,
+                         const struct tcfg *cfg) {
+    if (!make_work_dir(s, r->work_root, r->target, r->engine))
         return false;
-    if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
-        return false;
-    bool ok = make_work_dir(s, r->work_root, r->target, r->engine) && write_dict(s, &cfg) &&
-              prepare_env(s, r, &cfg);
-    tcfg_free(&cfg);
-    if (!ok)
-        return false;
+    if (write_dict(s, cfg) && prepare_env(s, r, cfg))
+        return true;
+    fileio_remove_tree(s->work);
+    return false;
+}
+
+static void fill_opts(struct fuzz_setup *s, const struct fuzz_request *r) {
     fmt(s->mutator, sizeof(s->mutator), "%s/../lib/%s", cli_self_dir(),
         "libracefuzz_afl_mutator.so");
     s->opts = (struct campaign_opts){
@@ -294,5 +326,22 @@ bool fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
         .time_s = 60,
         .seed = 1,
     };
-    return true;
+}
+
+int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
+    char path[4096];
+    struct tcfg cfg;
+    memset(s, 0, sizeof(*s));
+    if (!check_request(r) || !find_seeds(s, r))
+        return CLI_EXIT_USAGE;
+    if (!find_fuzzer(s, r))
+        return CLI_EXIT_ENV;
+    if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
+        return CLI_EXIT_USAGE;
+    bool ok = prepare_work(s, r, &cfg);
+    tcfg_free(&cfg);
+    if (!ok)
+        return CLI_EXIT_USAGE;
+    fill_opts(s, r);
+    return CLI_EXIT_OK;
 }

@@ -12,10 +12,12 @@
 
 struct fuzz_request {
     const char *target;
-    const char *mode;       /* "plain" (one call per input), "frames" (concurrent driver) or
-                             * "go" (request schedules against a Go handler, in-process) */
+    const char *mode;       /* "plain" (one call per input), "frames" (concurrent driver),
+                             * "go" (request schedules against a Go handler, in-process) or
+                             * "http" (request schedules against a live service) */
     const char *sanitizer;  /* "address" (ASan+UBSan) or "thread" (TSan, libFuzzer only) */
     const char *variant;    /* a key of the config's "variants" (its env applies), or NULL */
+    const char *seeds;      /* a seed directory replacing corpus/<target>/..., or NULL */
     const char *const *env; /* extra K=V entries, NULL-terminated, or NULL */
     enum campaign_engine engine;
     const char *work_root;
@@ -29,6 +31,11 @@ struct fuzz_setup {
     const char *env[FUZZ_SETUP_MAX_ENV + 1];
 };
 
-bool fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r);
+/* CLI_EXIT_OK when s is ready; CLI_EXIT_USAGE for a bad request or config (logged, naming
+ * the option or file), CLI_EXIT_ENV when the binary is not built. */
+int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r);
+
+/* True for a mode racefuzz has; otherwise logs "--mode: 'X' is not ..." and returns false. */
+bool fuzz_setup_check_mode(const char *mode);
 
 #endif

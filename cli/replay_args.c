@@ -6,15 +6,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "finding.h"
+#include "fuzz_setup.h"
 #include "log.h"
 #include "rf_config.h"
 #include "store.h"
 #include "target_config.h"
+#include "variant_env.h"
+
+/* Appends (front=false) or prepends an entry; false, logged, when the table is full. */
+static bool push_env(struct replay_args *a, const char *kv, bool front) {
+    if (a->nenv >= REPLAY_MAX_ENV) {
+        LOG_E("replay: more than %d environment entries (stored, variant and --env)",
+              REPLAY_MAX_ENV);
+        return false;
+    }
+    if (front)
+        memmove(a->env + 1, a->env, a->nenv * sizeof(a->env[0]));
+    a->env[front ? 0 : a->nenv] = kv;
+    a->nenv++;
+    return true;
+}
 
 static bool take(int c, struct replay_args *a) {
     switch (c) {
@@ -48,12 +65,13 @@ static bool take(int c, struct replay_args *a) {
     case 'T':
         return cli_parse_u64("time", optarg, 86400, &a->time_s);
     case 'n':
-        return cli_parse_u64("n", optarg, 10000, &a->attempts) && a->attempts > 0;
-    case 'E':
-        if (a->nenv >= REPLAY_MAX_ENV)
+        if (!cli_parse_u64("n", optarg, 10000, &a->attempts))
             return false;
-        a->env[a->nenv++] = optarg;
-        return true;
+        if (a->attempts == 0)
+            LOG_E("-n: 0 runs would replay nothing; give 1 or more");
+        return a->attempts > 0;
+    case 'E':
+        return push_env(a, optarg, false);
     default:
         return false;
     }
@@ -99,78 +117,140 @@ static void stored_flags(struct replay_args *a, const cJSON *report) {
     }
 }
 
-/* The environment the finding was made in (variant, --env), before any --env of now. */
-static void stored_env(struct replay_args *a, const cJSON *report) {
-    static char env[16][512];
+/* The environment the finding was made in (variant, --env), before any --env of now. The
+ * strings stay in the report kept by from_store. */
+static bool stored_env(struct replay_args *a, const cJSON *report, const char *path) {
+    const cJSON *env = cJSON_GetObjectItemCaseSensitive(report, "TargetEnv"), *e;
+    if (env != NULL && !cJSON_IsArray(env)) {
+        LOG_E("%s: TargetEnv: expected an array of \"K=V\" strings", path);
+        return false;
+    }
+    size_t i = (size_t)cJSON_GetArraySize(env);
+    while (i-- > 0) { /* prepending in reverse keeps the stored order */
+        e = cJSON_GetArrayItem(env, (int)i);
+        if (!cJSON_IsString(e) || strchr(e->valuestring, '=') == NULL) {
+            LOG_E("%s: TargetEnv[%zu]: expected a \"K=V\" string", path, i);
+            return false;
+        }
+        if (!push_env(a, e->valuestring, true))
+            return false;
+    }
+    return true;
+}
+
+/* The report.json fields replay reads, with the type each must have: a hand-edited or
+ * damaged report is named by file and field, not mistaken for "not in the store". */
+static const struct {
+    const char *key;
+    int type; /* cJSON_String or cJSON_Array (of strings) */
+} report_fields[] = {
+    {"Target", cJSON_String},     {"Mode", cJSON_String},     {"Sanitizer", cJSON_String},
+    {"Key", cJSON_String},        {"Kind", cJSON_String},     {"CrashState", cJSON_Array},
+    {"EngineFlags", cJSON_Array}, {"TargetEnv", cJSON_Array},
+};
+
+static bool field_ok(const cJSON *v, int type) {
     const cJSON *e;
-    size_t n = 0;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(report, "TargetEnv")) {
-        if (n < 16 && cJSON_IsString(e) && a->nenv < REPLAY_MAX_ENV) {
-            snprintf(env[n], sizeof(env[n]), "%s", e->valuestring);
-            memmove(a->env + 1, a->env, a->nenv * sizeof(a->env[0]));
-            a->env[0] = env[n++];
-            a->nenv++;
+    if (v == NULL || type == cJSON_String)
+        return v == NULL || cJSON_IsString(v);
+    if (!cJSON_IsArray(v))
+        return false;
+    cJSON_ArrayForEach(e, v) {
+        if (!cJSON_IsString(e))
+            return false;
+    }
+    return true;
+}
+
+static bool check_report(const cJSON *j, const char *path) {
+    for (size_t i = 0; i < sizeof(report_fields) / sizeof(report_fields[0]); i++) {
+        int type = report_fields[i].type;
+        if (!field_ok(cJSON_GetObjectItemCaseSensitive(j, report_fields[i].key), type)) {
+            LOG_E("%s: %s: expected %s", path, report_fields[i].key,
+                  type == cJSON_String ? "a string" : "an array of strings");
+            return false;
         }
     }
+    return true;
 }
 
-/* A file in the crash store: target, mode, sanitizer and signature from its report.json. */
-static void from_store(struct replay_args *a) {
-    static char dir[4096], target[256], mode[32], sanitizer[32];
+static const char *copy_str(const cJSON *j, const char *key, char *buf, size_t cap) {
+    const char *v = json_str(j, key);
+    return v != NULL && *v != '\0' && (size_t)snprintf(buf, cap, "%s", v) < cap ? buf : NULL;
+}
+
+/* A file in the crash store: target, mode, sanitizer and signature from its report.json.
+ * False (logged) when the report is there but cannot be read or has a field of the wrong
+ * type; true, with nothing taken, for a file outside the store. */
+static bool from_store(struct replay_args *a) {
+    static char dir[4096], target[256], mode[32], sanitizer[32], path[4200];
+    static cJSON *j; /* kept: a->env points into its TargetEnv strings */
     snprintf(dir, sizeof(dir), "%s", a->file);
     char *d = dirname(dir);
-    char path[4200];
     snprintf(path, sizeof(path), "%s/report.json", d);
-    if (access(path, R_OK) != 0)
-        return;
-    cJSON *j = store_load_report(d);
-    const char *t = json_str(j, "Target"), *m = json_str(j, "Mode"), *s = json_str(j, "Sanitizer");
-    if (t != NULL && a->target == NULL)
-        a->target = snprintf(target, sizeof(target), "%s", t) > 0 ? target : NULL;
-    if (m != NULL && a->mode == NULL)
-        a->mode = snprintf(mode, sizeof(mode), "%s", m) > 0 ? mode : NULL;
-    if (s != NULL && *s != '\0')
-        a->sanitizer = snprintf(sanitizer, sizeof(sanitizer), "%s", s) > 0 ? sanitizer : NULL;
+    if (access(path, F_OK) != 0)
+        return true;
+    if ((j = store_load_report(d)) == NULL || !check_report(j, path))
+        return false;
+    if (a->target == NULL)
+        a->target = copy_str(j, "Target", target, sizeof(target));
+    if (a->mode == NULL)
+        a->mode = copy_str(j, "Mode", mode, sizeof(mode));
+    if (copy_str(j, "Sanitizer", sanitizer, sizeof(sanitizer)) != NULL)
+        a->sanitizer = sanitizer;
     stored_flags(a, j);
-    stored_env(a, j);
     finding_expect_from(j, &a->expect);
     snprintf(a->store_dir, sizeof(a->store_dir), "%s", d);
-    cJSON_Delete(j);
+    return stored_env(a, j, path);
 }
 
-/* The variant's env from the target config, before --env entries. */
+/* The variant's env from the target config, before --env entries; the entries live as
+ * long as the process (replay runs once). */
 static bool variant_env(struct replay_args *a) {
-    static char store[16][512];
+    static struct variant_env venv;
     char path[4096];
     struct tcfg cfg;
     if (a->variant == NULL)
         return true;
     if (!cli_config_path(a->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
         return false;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(tcfg_section(&cfg, "variants"), a->variant);
-    const cJSON *e;
-    size_t n = 0;
-    bool ok = cJSON_IsObject(v);
-    if (!ok)
-        LOG_E("%s: no variant \"%s\"", path, a->variant);
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "env")) {
-        if (n < 16 && cJSON_IsString(e) && a->nenv < REPLAY_MAX_ENV) {
-            snprintf(store[n], sizeof(store[n]), "%s=%s", e->string, e->valuestring);
-            a->env[a->nenv++] = store[n++];
-        }
-    }
+    bool ok = variant_env_load(&cfg, a->variant, &venv);
     tcfg_free(&cfg);
+    for (size_t i = 0; ok && i < venv.count; i++)
+        ok = push_env(a, venv.entries[i], false);
     return ok;
+}
+
+/* --json PATH is checked before the replays run: a report that cannot be written would
+ * otherwise be lost after minutes of work. */
+static bool check_json_out(const struct replay_args *a) {
+    char dir[4096];
+    struct stat st;
+    if (a->json == NULL)
+        return true;
+    if (stat(a->json, &st) == 0 && S_ISDIR(st.st_mode)) {
+        LOG_E("--json: %s is a directory; name the report file", a->json);
+        return false;
+    }
+    snprintf(dir, sizeof(dir), "%s", a->json);
+    if (access(dirname(dir), W_OK) != 0) {
+        PLOG_E("--json: %s: cannot write in its directory", a->json);
+        return false;
+    }
+    return true;
 }
 
 int replay_args_resolve(int argc, char **argv, struct replay_args *a) {
     if (!parse(argc, argv, a))
         return CLI_EXIT_USAGE;
-    from_store(a);
+    if (!from_store(a))
+        return CLI_EXIT_USAGE;
     if (a->target == NULL || a->mode == NULL) {
         LOG_E("%s: not in the crash store; name its --target and --mode", a->file);
         return CLI_EXIT_USAGE;
     }
+    if (!cli_check_target(a->target) || !fuzz_setup_check_mode(a->mode) || !check_json_out(a))
+        return CLI_EXIT_USAGE;
     if (!variant_env(a))
         return CLI_EXIT_USAGE;
     if (!finding_binary(a->target, a->mode, a->sanitizer, a->binary, sizeof(a->binary)) ||

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <grp.h>
 #include <net/if.h>
@@ -234,14 +233,6 @@ static void run_outer(const struct sandbox_opts *o, char *const *argv, const cha
     _exit(0);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 /* The work directory: private, owned by the uid the command runs as, holding the input. */
 static bool make_work(const struct sandbox_opts *o, char *work, size_t cap,
                       struct sandbox_result *r) {
@@ -354,6 +345,6 @@ bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r) {
     if (out_fd >= 0)
         close(out_fd);
     free(argv);
-    nftw(work, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fileio_remove_tree(work);
     return ok;
 }
