@@ -37,31 +37,6 @@ char *const *finding_replay_flags(const char *mode) {
     return strcmp(mode, "frames") == 0 ? frames : once;
 }
 
-static const char *const report_starts[] = {"WARNING: DATA RACE",
-                                            "WARNING: ThreadSanitizer",
-                                            "ERROR: AddressSanitizer",
-                                            "ERROR: LeakSanitizer",
-                                            "runtime error:",
-                                            "fatal error:",
-                                            "panic:",
-                                            "racefuzz: go-mode",
-                                            "racefuzz: error: hang",
-                                            "ERROR: libFuzzer"};
-
-const char *finding_report_start(const char *text) {
-    const char *best = NULL;
-    for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
-        const char *s = strstr(text, report_starts[i]);
-        if (s != NULL && (best == NULL || s < best))
-            best = s;
-    }
-    if (best == NULL)
-        return text;
-    while (best > text && best[-1] != '\n') /* the whole line ("==123==ERROR: ...") */
-        best--;
-    return best;
-}
-
 void finding_expect_from(const cJSON *report, struct finding_expect *e) {
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(report, "Key");
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(report, "Kind"), *f;
@@ -190,7 +165,7 @@ bool finding_store(const struct finding *f, struct store_entry *e) {
     if (ok) {
         finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary));
         extra = snapshot(f, binary, &in);
-        const char *start = finding_report_start((const char *)rep.data);
+        const char *start = sig_report_start((const char *)rep.data);
         struct store_finding sf = {.target = f->target,
                                    .mode = f->mode,
                                    .engine = f->engine,

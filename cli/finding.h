@@ -27,11 +27,6 @@ bool finding_binary(const char *target, const char *mode, const char *sanitizer,
  * static. */
 char *const *finding_replay_flags(const char *mode);
 
-/* Where the crash report in an engine log or replay output starts (a sanitizer's
- * "==PID==ERROR", a Go race's "WARNING: DATA RACE", a Go "fatal error:"/"panic:", one of
- * our oracles' "racefuzz: ..." lines); the text itself when none is found. */
-const char *finding_report_start(const char *text);
-
 /* What counts as reproducing a stored finding (replay.h): its key, or its kind with one of
  * its crash-state frames on top. Filled from its report.json; strings owned here. */
 struct finding_expect {

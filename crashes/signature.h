@@ -47,4 +47,10 @@ struct sig_result {
  * stack. Reentrant; allocates nothing. */
 bool sig_from_report(const char *text, size_t len, struct sig_result *out);
 
+/* Where the first report that sig_from_report's recognisers know starts in NUL-terminated
+ * text, at the beginning of its line ("==PID==ERROR: ...", "racefuzz: http-mode ...");
+ * text itself when there is none. The one list of report markers: the CLI trims engine
+ * chatter with it, so it cannot drift from what the signature recognises. */
+const char *sig_report_start(const char *text);
+
 #endif
