@@ -130,8 +130,8 @@ static void store_finding(const struct fuzz_args *a, const struct fuzz_setup *s,
                         .env = s->env,
                         .engine_flags = s->opts.extra};
     if (finding_store(&f, &e))
-        printf("stored: %s (%s, seen %lu time%s)\n", e.dir, e.is_new ? "new" : "known", e.count,
-               e.count == 1 ? "" : "s");
+        printf("stored: %s (%s, seen %lu time%s); input %s\n", e.dir, e.is_new ? "new" : "known",
+               e.count, e.count == 1 ? "" : "s", e.input);
 }
 
 int cmd_fuzz(int argc, char **argv) {

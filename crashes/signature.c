@@ -951,6 +951,14 @@ const char *sig_report_start(const char *text) {
     return best;
 }
 
+void sig_unrecognised(const char *id, const char *detail, struct sig_result *out) {
+    memset(out, 0, sizeof(*out));
+    snprintf(out->kind, sizeof(out->kind), "%s", SIG_KIND_UNRECOGNISED);
+    snprintf(out->detail, sizeof(out->detail), "%s", detail);
+    snprintf(out->state, sizeof(out->state), "%s", id); /* finish() keeps a message body */
+    finish(out);
+}
+
 bool sig_from_report(const char *text, size_t len, struct sig_result *out) {
     memset(out, 0, sizeof(*out));
     if (text == NULL)
