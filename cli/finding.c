@@ -193,7 +193,8 @@ static void unrecognised(const struct finding *f, const struct fileio_buf *in,
  * none parses; rep->data stays NULL when there is no text at all. */
 static void find_report(const struct finding *f, const struct fileio_buf *in,
                         struct fileio_buf *rep, struct sig_result *sig) {
-    if (fileio_read(f->report, RF_MAX_FILE_SIZE, rep) && /* zeroes rep when it fails */
+    *rep = (struct fileio_buf){0};
+    if (f->report != NULL && fileio_read(f->report, RF_MAX_FILE_SIZE, rep) &&
         sig_from_report((const char *)rep->data, rep->size, sig))
         return;
     if (!read_report(f, rep, sig))

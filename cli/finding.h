@@ -12,9 +12,9 @@
 struct finding {
     const char *target, *mode, *sanitizer, *engine; /* sanitizer: address, thread, race */
     const char *input;                              /* the crash file */
-    const char *report;                             /* file holding its report (engine log) */
-    const char *const *env;                         /* the target's extra env (variant, --env) */
-    char *const *engine_flags;                      /* NULL-terminated; may be NULL */
+    const char *report;        /* file holding its report (engine log); NULL: replay for one */
+    const char *const *env;    /* the target's extra env (variant, --env) */
+    char *const *engine_flags; /* NULL-terminated; may be NULL */
 };
 
 /* The libFuzzer binary that replays inputs of (target, mode, sanitizer). */

@@ -161,6 +161,51 @@ static void afl_stats(const char *afl, struct campaign_result *r) {
         closedir(d);
 }
 
+static size_t each_in(const char *dir, const char *const *prefixes, campaign_finding_fn fn,
+                      void *arg) {
+    char path[4400];
+    struct dirent *e;
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    while (d != NULL && (e = readdir(d)) != NULL)
+        for (size_t i = 0; prefixes[i] != NULL; i++) {
+            int len = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) != 0 || len < 0 ||
+                (size_t)len >= sizeof(path))
+                continue;
+            fn(path, arg);
+            n++;
+            break;
+        }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn fn, void *arg) {
+    static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
+    static const char *const afl_prefixes[] = {"id:", NULL};
+    static const char *const subs[] = {"crashes", "hangs"};
+    char dir[4400];
+    struct dirent *e;
+    size_t n = 0;
+    if (o->engine == CAMPAIGN_LIBFUZZER) {
+        snprintf(dir, sizeof(dir), "%s/findings", o->work_dir);
+        return each_in(dir, lf_prefixes, fn, arg);
+    }
+    snprintf(dir, sizeof(dir), "%s/afl", o->work_dir);
+    DIR *d = opendir(dir);
+    while (d != NULL && (e = readdir(d)) != NULL)
+        for (size_t i = 0; e->d_name[0] != '.' && i < 2; i++) {
+            char sub[4600];
+            snprintf(sub, sizeof(sub), "%s/%s/%s", dir, e->d_name, subs[i]);
+            n += each_in(sub, afl_prefixes, fn, arg);
+        }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
 static void collect(const struct campaign_opts *o, struct campaign_result *r) {
     static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
     char dir[4096];
