@@ -114,23 +114,46 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
     return 1;
 }
 
+struct store_ctx {
+    const struct fuzz_args *a;
+    const struct fuzz_setup *s;
+    const char *log; /* the engine log, when it speaks of this one finding only */
+};
+
 /* Every finding lands in the crash store; a store problem is reported, never fatal (the
  * engine's copy of the input stays where the line above says). */
-static void store_finding(const struct fuzz_args *a, const struct fuzz_setup *s,
-                          const struct campaign_result *r) {
+static void store_finding(const char *input, void *arg) {
+    const struct store_ctx *c = arg;
     struct store_entry e;
-    const char *sanitizer = strcmp(a->req.mode, "go") == 0 ? "race" : a->req.sanitizer;
-    struct finding f = {.target = a->req.target,
-                        .mode = a->req.mode,
+    const char *sanitizer = strcmp(c->a->req.mode, "go") == 0 ? "race" : c->a->req.sanitizer;
+    struct finding f = {.target = c->a->req.target,
+                        .mode = c->a->req.mode,
                         .sanitizer = sanitizer,
-                        .engine = campaign_engine_name(a->req.engine),
-                        .input = r->crash,
-                        .report = r->log,
-                        .env = s->env,
-                        .engine_flags = s->opts.extra};
+                        .engine = campaign_engine_name(c->a->req.engine),
+                        .input = input,
+                        .report = c->log,
+                        .env = c->s->env,
+                        .engine_flags = c->s->opts.extra};
     if (finding_store(&f, &e))
-        printf("stored: %s (%s, seen %lu time%s)\n", e.dir, e.is_new ? "new" : "known", e.count,
-               e.count == 1 ? "" : "s");
+        printf("stored: %s (%s, seen %lu time%s); input %s\n", e.dir, e.is_new ? "new" : "known",
+               e.count, e.count == 1 ? "" : "s", e.input);
+}
+
+static void count_only(const char *input, void *arg) {
+    (void)input, (void)arg;
+}
+
+/* Several findings (libFuzzer -fork/-ignore_crashes, AFL++ instances) share one engine
+ * log that holds no report of each, or the first one's for all: each is then replayed for
+ * its own report. */
+static void store_findings(const struct fuzz_args *a, const struct fuzz_setup *s,
+                           const struct campaign_result *r) {
+    struct store_ctx c = {a, s, NULL};
+    size_t n = campaign_each_finding(&s->opts, count_only, NULL);
+    c.log = n <= 1 ? r->log : NULL;
+    if (n > 1)
+        printf("%zu findings: each replayed for its own report\n", n);
+    campaign_each_finding(&s->opts, store_finding, &c);
 }
 
 int cmd_fuzz(int argc, char **argv) {
@@ -155,7 +178,7 @@ int cmd_fuzz(int argc, char **argv) {
            r.execs_per_s, r.log);
     if (r.found) {
         printf("finding: %s\n", r.crash);
-        store_finding(&a, &s, &r);
+        store_findings(&a, &s, &r);
     }
     return r.found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

@@ -14,6 +14,7 @@
 #include "rf_config.h"
 #include "schedule.h"
 #include "schedule_json.h"
+#include "sha256.h"
 
 /* Replays that may be spent getting a report for an input stored without one. */
 #define FINDING_REPORT_ATTEMPTS 3
@@ -35,31 +36,6 @@ char *const *finding_replay_flags(const char *mode) {
     static char *const frames[] = {"-runs=1000", NULL};
     static char *const once[] = {"-runs=1", NULL};
     return strcmp(mode, "frames") == 0 ? frames : once;
-}
-
-static const char *const report_starts[] = {"WARNING: DATA RACE",
-                                            "WARNING: ThreadSanitizer",
-                                            "ERROR: AddressSanitizer",
-                                            "ERROR: LeakSanitizer",
-                                            "runtime error:",
-                                            "fatal error:",
-                                            "panic:",
-                                            "racefuzz: go-mode",
-                                            "racefuzz: error: hang",
-                                            "ERROR: libFuzzer"};
-
-const char *finding_report_start(const char *text) {
-    const char *best = NULL;
-    for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
-        const char *s = strstr(text, report_starts[i]);
-        if (s != NULL && (best == NULL || s < best))
-            best = s;
-    }
-    if (best == NULL)
-        return text;
-    while (best > text && best[-1] != '\n') /* the whole line ("==123==ERROR: ...") */
-        best--;
-    return best;
 }
 
 void finding_expect_from(const cJSON *report, struct finding_expect *e) {
@@ -162,21 +138,67 @@ static bool report_by_replay(const struct finding *f, char *log, size_t cap) {
     return true;
 }
 
+/* The engine's report, or a replay's: true with *sig filled when one is recognised. Else
+ * false, with *rep holding the engine's own log when it can be read (it becomes the stored
+ * report: whatever the engine said about the input is all there is). */
 static bool read_report(const struct finding *f, struct fileio_buf *rep, struct sig_result *sig) {
     char log[4200];
-    if (fileio_read(f->report, RF_MAX_FILE_SIZE, rep)) {
-        if (sig_from_report((const char *)rep->data, rep->size, sig))
-            return true;
-        fileio_buf_free(rep);
+    struct fileio_buf r;
+    if (!report_by_replay(f, log, sizeof(log)) || !fileio_read(log, RF_MAX_FILE_SIZE, &r))
+        return false;
+    if (!sig_from_report((const char *)r.data, r.size, sig)) {
+        fileio_buf_free(&r);
+        return false;
     }
-    if (report_by_replay(f, log, sizeof(log)) && fileio_read(log, RF_MAX_FILE_SIZE, rep)) {
-        if (sig_from_report((const char *)rep->data, rep->size, sig))
-            return true;
+    if (rep->data != NULL)
         fileio_buf_free(rep);
-    }
-    LOG_E("%s: no crash report recognised for %s (nor in %d replays)", f->report, f->input,
-          FINDING_REPORT_ATTEMPTS);
-    return false;
+    *rep = r;
+    return true;
+}
+
+/* What the engine called the input: AFL++ names the signal in the file name
+ * ("id:000000,sig:06,..."), its hangs/ folder a hang; libFuzzer the artifact's prefix. */
+static void engine_verdict(const char *input, char *out, size_t cap) {
+    const char *base = strrchr(input, '/') != NULL ? strrchr(input, '/') + 1 : input;
+    const char *sig = strstr(base, ",sig:");
+    if (strstr(input, "/hangs/") != NULL)
+        snprintf(out, cap, "a hang (AFL++)");
+    else if (sig != NULL)
+        snprintf(out, cap, "signal %ld (AFL++)", strtol(sig + 5, NULL, 10));
+    else
+        snprintf(out, cap, "a %.*s artifact", (int)strcspn(base, "-"), base);
+}
+
+/* A finding no recogniser reads (a target that dies silently, a sanitizer logging to a
+ * file) is stored all the same, never dropped. Without a report nothing says that two
+ * such inputs are one bug, so each input's content hash is its own signature. */
+static void unrecognised(const struct finding *f, const struct fileio_buf *in,
+                         struct sig_result *sig) {
+    struct sha256 h;
+    char hex[65], verdict[128], detail[256];
+    sha256_init(&h);
+    sha256_update(&h, in->data, in->size);
+    sha256_final_hex(&h, hex);
+    hex[16] = '\0';
+    engine_verdict(f->input, verdict, sizeof(verdict));
+    snprintf(detail, sizeof(detail),
+             "%s; no crash report recognised in the engine log nor in %d "
+             "replays",
+             verdict, FINDING_REPORT_ATTEMPTS);
+    sig_unrecognised(hex, detail, sig);
+    LOG_W("%s: %s: stored as kind %s with the engine's log", f->input, detail, sig->kind);
+}
+
+/* The report (engine log, else a replay's) and its signature, kind unrecognised when
+ * none parses; rep->data stays NULL when there is no text at all. */
+static void find_report(const struct finding *f, const struct fileio_buf *in,
+                        struct fileio_buf *rep, struct sig_result *sig) {
+    *rep = (struct fileio_buf){0};
+    if (f->report != NULL && fileio_read(f->report, RF_MAX_FILE_SIZE, rep) &&
+        sig_from_report((const char *)rep->data, rep->size, sig))
+        return;
+    if (!read_report(f, rep, sig))
+        unrecognised(f, in, sig);
 }
 
 bool finding_store(const struct finding *f, struct store_entry *e) {
@@ -185,23 +207,21 @@ bool finding_store(const struct finding *f, struct store_entry *e) {
     struct sig_result sig;
     if (!fileio_read(f->input, RF_MAX_FILE_SIZE, &in))
         return false;
-    bool ok = read_report(f, &rep, &sig);
-    cJSON *extra = NULL;
-    if (ok) {
-        finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary));
-        extra = snapshot(f, binary, &in);
-        const char *start = finding_report_start((const char *)rep.data);
-        struct store_finding sf = {.target = f->target,
-                                   .mode = f->mode,
-                                   .engine = f->engine,
-                                   .input = in.data,
-                                   .input_size = in.size,
-                                   .sig = &sig,
-                                   .report = start,
-                                   .report_len = rep.size - (size_t)(start - (char *)rep.data),
-                                   .extra = extra};
-        ok = store_put(finding_store_root(), &sf, e);
-    }
+    find_report(f, &in, &rep, &sig);
+    finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary));
+    cJSON *extra = snapshot(f, binary, &in);
+    const char *text = rep.data != NULL ? (const char *)rep.data : "";
+    const char *start = sig_report_start(text);
+    struct store_finding sf = {.target = f->target,
+                               .mode = f->mode,
+                               .engine = f->engine,
+                               .input = in.data,
+                               .input_size = in.size,
+                               .sig = &sig,
+                               .report = start,
+                               .report_len = rep.size - (size_t)(start - text),
+                               .extra = extra};
+    bool ok = store_put(finding_store_root(), &sf, e);
     cJSON_Delete(extra);
     fileio_buf_free(&in);
     if (rep.data != NULL)

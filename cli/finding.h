@@ -12,9 +12,9 @@
 struct finding {
     const char *target, *mode, *sanitizer, *engine; /* sanitizer: address, thread, race */
     const char *input;                              /* the crash file */
-    const char *report;                             /* file holding its report (engine log) */
-    const char *const *env;                         /* the target's extra env (variant, --env) */
-    char *const *engine_flags;                      /* NULL-terminated; may be NULL */
+    const char *report;        /* file holding its report (engine log); NULL: replay for one */
+    const char *const *env;    /* the target's extra env (variant, --env) */
+    char *const *engine_flags; /* NULL-terminated; may be NULL */
 };
 
 /* The libFuzzer binary that replays inputs of (target, mode, sanitizer). */
@@ -26,11 +26,6 @@ bool finding_binary(const char *target, const char *mode, const char *sanitizer,
  * schedule already runs its requests concurrently, once is an attempt. NULL-terminated,
  * static. */
 char *const *finding_replay_flags(const char *mode);
-
-/* Where the crash report in an engine log or replay output starts (a sanitizer's
- * "==PID==ERROR", a Go race's "WARNING: DATA RACE", a Go "fatal error:"/"panic:", one of
- * our oracles' "racefuzz: ..." lines); the text itself when none is found. */
-const char *finding_report_start(const char *text);
 
 /* What counts as reproducing a stored finding (replay.h): its key, or its kind with one of
  * its crash-state frames on top. Filled from its report.json; strings owned here. */

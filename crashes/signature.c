@@ -937,6 +937,28 @@ static void finish(struct sig_result *out) {
     snprintf(out->key, sizeof(out->key), "%016llx", (unsigned long long)fnv1a(out->state));
 }
 
+const char *sig_report_start(const char *text) {
+    const char *best = NULL;
+    for (size_t i = 0; text != NULL && i < SIG_REC_COUNT; i++) {
+        const char *s = strstr(text, recognisers[i].marker);
+        if (s != NULL && (best == NULL || s < best))
+            best = s;
+    }
+    if (best == NULL)
+        return text;
+    while (best > text && best[-1] != '\n') /* the whole line ("==123==ERROR: ...") */
+        best--;
+    return best;
+}
+
+void sig_unrecognised(const char *id, const char *detail, struct sig_result *out) {
+    memset(out, 0, sizeof(*out));
+    snprintf(out->kind, sizeof(out->kind), "%s", SIG_KIND_UNRECOGNISED);
+    snprintf(out->detail, sizeof(out->detail), "%s", detail);
+    snprintf(out->state, sizeof(out->state), "%s", id); /* finish() keeps a message body */
+    finish(out);
+}
+
 bool sig_from_report(const char *text, size_t len, struct sig_result *out) {
     memset(out, 0, sizeof(*out));
     if (text == NULL)

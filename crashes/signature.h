@@ -47,4 +47,17 @@ struct sig_result {
  * stack. Reentrant; allocates nothing. */
 bool sig_from_report(const char *text, size_t len, struct sig_result *out);
 
+/* The kind of a finding the engine reported but no recogniser could read. */
+#define SIG_KIND_UNRECOGNISED "unrecognised"
+
+/* The signature of such a finding: kind SIG_KIND_UNRECOGNISED, the state "KIND\nID", so
+ * the caller's id (e.g. the input's content hash) decides what folds together. */
+void sig_unrecognised(const char *id, const char *detail, struct sig_result *out);
+
+/* Where the first report that sig_from_report's recognisers know starts in NUL-terminated
+ * text, at the beginning of its line ("==PID==ERROR: ...", "racefuzz: http-mode ...");
+ * text itself when there is none. The one list of report markers: the CLI trims engine
+ * chatter with it, so it cannot drift from what the signature recognises. */
+const char *sig_report_start(const char *text);
+
 #endif

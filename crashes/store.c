@@ -163,23 +163,35 @@ static cJSON *frames_json(const struct sig_result *s) {
     return state;
 }
 
+/* Our fields replace what extra holds under the same name (the environment snapshot
+ * names the Engine too): cJSON would otherwise keep both and report.json repeat a key. */
+static void set_item(cJSON *j, const char *key, cJSON *v) {
+    cJSON_DeleteItemFromObjectCaseSensitive(j, key);
+    cJSON_AddItemToObject(j, key, v);
+}
+
+static void set_string(cJSON *j, const char *key, const char *v) {
+    set_item(j, key, cJSON_CreateString(v));
+}
+
 static cJSON *new_report(const struct store_finding *f, const char *input, const char *now) {
     cJSON *j = f->extra != NULL ? cJSON_Duplicate(f->extra, true) : cJSON_CreateObject();
     if (j == NULL)
         return NULL;
-    cJSON_AddStringToObject(j, "Signature", f->sig->state);
-    cJSON_AddStringToObject(j, "Key", f->sig->key);
-    cJSON_AddStringToObject(j, "Kind", f->sig->kind);
-    cJSON_AddStringToObject(j, "Detail", f->sig->detail);
-    cJSON_AddItemToObject(j, "CrashState", frames_json(f->sig));
-    cJSON_AddStringToObject(j, "Target", f->target);
-    cJSON_AddStringToObject(j, "Mode", f->mode);
-    cJSON_AddStringToObject(j, "Engine", f->engine);
-    cJSON_AddStringToObject(j, "FirstSeen", now);
-    cJSON_AddStringToObject(j, "LastSeen", now);
-    cJSON_AddNumberToObject(j, "Count", 1);
-    cJSON_AddStringToObject(j, "InputFile", input);
-    cJSON_AddNumberToObject(j, "InputSize", (double)f->input_size);
+    set_string(j, "Signature", f->sig->state);
+    set_string(j, "Key", f->sig->key);
+    set_string(j, "Kind", f->sig->kind);
+    set_string(j, "Detail", f->sig->detail);
+    set_item(j, "CrashState", frames_json(f->sig));
+    set_string(j, "Target", f->target);
+    set_string(j, "Mode", f->mode);
+    set_string(j, "Engine", f->engine);
+    set_string(j, "FirstSeen", now);
+    set_string(j, "LastSeen", now);
+    set_item(j, "Count", cJSON_CreateNumber(1));
+    set_string(j, "InputFile", input);
+    set_item(j, "InputSize", cJSON_CreateNumber((double)f->input_size));
+    cJSON_DeleteItemFromObjectCaseSensitive(j, "Stacktrace");
     add_report_lines(j, f->report, f->report_len);
     return j;
 }

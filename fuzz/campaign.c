@@ -128,10 +128,87 @@ static void progress_tick(double elapsed, void *arg) {
                 o->fuzzer, elapsed, o->time_s);
 }
 
-static void collect(const struct campaign_opts *o, struct campaign_result *r) {
+/* The first AFL++ finding in any instance folder (afl/default, or afl/NAME of -M/-S
+ * NAME): crashes of every instance before any hang. Statistics add up over instances. */
+static bool afl_first(const char *afl, const char *sub, char *out, size_t cap) {
+    static const char *const prefixes[] = {"id:", NULL};
+    char dir[4400];
+    struct dirent *e;
+    bool found = false;
+    DIR *d = opendir(afl);
+    while (d != NULL && !found && (e = readdir(d)) != NULL) {
+        int n = snprintf(dir, sizeof(dir), "%s/%s/%s", afl, e->d_name, sub);
+        found = e->d_name[0] != '.' && n > 0 && (size_t)n < sizeof(dir) &&
+                first_file(dir, prefixes, out, cap);
+    }
+    if (d != NULL)
+        closedir(d);
+    return found;
+}
+
+static void afl_stats(const char *afl, struct campaign_result *r) {
+    char stats[4400];
+    struct dirent *e;
+    DIR *d = opendir(afl);
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        int n = snprintf(stats, sizeof(stats), "%s/%s/fuzzer_stats", afl, e->d_name);
+        if (e->d_name[0] == '.' || n < 0 || (size_t)n >= sizeof(stats))
+            continue;
+        r->execs_per_s += stat_value(stats, "execs_per_sec");
+        r->execs += (unsigned long long)stat_value(stats, "execs_done");
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+static size_t each_in(const char *dir, const char *const *prefixes, campaign_finding_fn fn,
+                      void *arg) {
+    char path[4400];
+    struct dirent *e;
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    while (d != NULL && (e = readdir(d)) != NULL)
+        for (size_t i = 0; prefixes[i] != NULL; i++) {
+            int len = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) != 0 || len < 0 ||
+                (size_t)len >= sizeof(path))
+                continue;
+            fn(path, arg);
+            n++;
+            break;
+        }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn fn, void *arg) {
     static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
     static const char *const afl_prefixes[] = {"id:", NULL};
-    char dir[4096], stats[4096];
+    static const char *const subs[] = {"crashes", "hangs"};
+    char dir[4400];
+    struct dirent *e;
+    size_t n = 0;
+    if (o->engine == CAMPAIGN_LIBFUZZER) {
+        snprintf(dir, sizeof(dir), "%s/findings", o->work_dir);
+        return each_in(dir, lf_prefixes, fn, arg);
+    }
+    snprintf(dir, sizeof(dir), "%s/afl", o->work_dir);
+    DIR *d = opendir(dir);
+    while (d != NULL && (e = readdir(d)) != NULL)
+        for (size_t i = 0; e->d_name[0] != '.' && i < 2; i++) {
+            char sub[4600];
+            snprintf(sub, sizeof(sub), "%s/%s/%s", dir, e->d_name, subs[i]);
+            n += each_in(sub, afl_prefixes, fn, arg);
+        }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+static void collect(const struct campaign_opts *o, struct campaign_result *r) {
+    static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
+    char dir[4096];
     if (o->engine == CAMPAIGN_LIBFUZZER) {
         snprintf(dir, sizeof(dir), "%s/findings", o->work_dir);
         r->found = first_file(dir, lf_prefixes, r->crash, sizeof(r->crash));
@@ -139,15 +216,10 @@ static void collect(const struct campaign_opts *o, struct campaign_result *r) {
         r->execs = (unsigned long long)stat_value(r->log, "stat::number_of_executed_units");
         return;
     }
-    snprintf(dir, sizeof(dir), "%s/afl/default/crashes", o->work_dir);
-    r->found = first_file(dir, afl_prefixes, r->crash, sizeof(r->crash));
-    if (!r->found) {
-        snprintf(dir, sizeof(dir), "%s/afl/default/hangs", o->work_dir);
-        r->found = first_file(dir, afl_prefixes, r->crash, sizeof(r->crash));
-    }
-    snprintf(stats, sizeof(stats), "%s/afl/default/fuzzer_stats", o->work_dir);
-    r->execs_per_s = stat_value(stats, "execs_per_sec");
-    r->execs = (unsigned long long)stat_value(stats, "execs_done");
+    snprintf(dir, sizeof(dir), "%s/afl", o->work_dir);
+    r->found = afl_first(dir, "crashes", r->crash, sizeof(r->crash)) ||
+               afl_first(dir, "hangs", r->crash, sizeof(r->crash));
+    afl_stats(dir, r);
 }
 
 static bool append_env(const char **out, size_t *n, const char *const *list) {

@@ -371,6 +371,28 @@ static void signature_should_refuse_a_report_cut_before_its_first_stack(void **s
     assert_false(sig_of_str("panic: boom\n", &r));
 }
 
+/* The CLI trims engine chatter from a stored report with sig_report_start: every report
+ * the signature recognises must start where its marker line does, http mode's included. */
+static void report_start_should_find_every_recognised_report_line(void **state) {
+    (void)state;
+    static const char *const lines[] = {
+        "racefuzz: http-mode 5xx: POST /orders answered 500\n",
+        "racefuzz: go-mode invariant: stock went negative\n",
+        "==12==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x1\n",
+        "WARNING: DATA RACE\n",
+        "racefuzz: error: hang: 1 of 4 workers late\n",
+    };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text), "INFO: Seed: 1\n#2 INITED cov: 3\n%s    #0 f x.c:1\n",
+                 lines[i]);
+        const char *start = sig_report_start(text);
+        assert_true(strncmp(start, lines[i], strlen(lines[i])) == 0);
+    }
+    const char *clean = "INFO: Seed: 1\nDone 10 runs\n";
+    assert_ptr_equal(sig_report_start(clean), clean);
+}
+
 static void signature_should_survive_every_truncation_of_every_sample(void **state) {
     (void)state;
     for (size_t i = 0; i < NSAMPLES; i++) {
@@ -400,6 +422,7 @@ int main(void) {
         cmocka_unit_test(signature_should_refuse_empty_garbage_and_clean_logs),
         cmocka_unit_test(signature_should_refuse_a_report_cut_before_its_first_stack),
         cmocka_unit_test(signature_should_survive_every_truncation_of_every_sample),
+        cmocka_unit_test(report_start_should_find_every_recognised_report_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,43 @@ static void report_environment_should_hold_no_secrets(void **state) {
     cJSON_Delete(j);
 }
 
+/* report.json as a finding really gets it: our fields over an environment snapshot that
+ * names the engine too. Read back as text, so a key written twice is seen (cJSON's lookup
+ * would return the first and hide the second). */
+static void report_json_should_name_every_key_once(void **state) {
+    (void)state;
+    struct sig_result s = make_sig("heap-buffer-overflow", "decode");
+    struct envsnap_opts o = {.engine = "libfuzzer"};
+    cJSON *extra = envsnap_collect(&o);
+    assert_non_null(extra);
+    struct store_finding f = {.target = "t",
+                              .mode = "frames",
+                              .engine = "libfuzzer",
+                              .input = (const uint8_t *)"x",
+                              .input_size = 1,
+                              .sig = &s,
+                              .extra = extra};
+    struct store_entry e;
+    assert_true(store_put(root, &f, &e));
+    cJSON_Delete(extra);
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/report.json", e.dir);
+    struct fileio_buf b;
+    assert_true(fileio_read(path, RF_MAX_FILE_SIZE, &b));
+    cJSON *j = cJSON_ParseWithLength((const char *)b.data, b.size);
+    fileio_buf_free(&b);
+    assert_non_null(j);
+    size_t engines = 0;
+    for (const cJSON *a = j->child; a != NULL; a = a->next) {
+        engines += strcmp(a->string, "Engine") == 0;
+        for (const cJSON *c = a->next; c != NULL; c = c->next)
+            if (strcmp(a->string, c->string) == 0)
+                fail_msg("report.json repeats the key %s", a->string);
+    }
+    assert_int_equal(engines, 1);
+    cJSON_Delete(j);
+}
+
 static void sha256_should_match_the_standard(void **state) {
     (void)state;
     struct sha256 s;
@@ -226,6 +263,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(store_should_survive_sigkill_at_any_moment, fresh_root,
                                         remove_root),
         cmocka_unit_test(report_environment_should_hold_no_secrets),
+        cmocka_unit_test_setup_teardown(report_json_should_name_every_key_once, fresh_root,
+                                        remove_root),
         cmocka_unit_test(sha256_should_match_the_standard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

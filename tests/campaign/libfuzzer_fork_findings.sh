@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Campaign test (issue 17, 4): with `-- -fork=2 -ignore_crashes=1` libFuzzer keeps one
+# artifact per crash and its reports stay in per-child logs. Every artifact must be stored
+# with its own report (a stack naming on_commit), so the store counts all of them. Seeded
+# one mutation away from the planted overflow, so crashes come within seconds.
+# usage: libfuzzer_fork_findings.sh RACEFUZZ_BIN
+set -euo pipefail
+bin=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/seeds"
+frame() { printf "\\x$(printf %02x "$1")\\x00\\x00\\x00$2"; } # LEN PAYLOAD
+{ # HELLO v2, AUTH with an 8-byte token, DATA 1..3, COMMIT of exactly its 3 body bytes
+  frame 6 '\x01\x02PLNT'
+  frame 11 '\x02\x08\x00AAAAAAAA'
+  frame 3 '\x03\x01A'; frame 3 '\x03\x02A'; frame 3 '\x03\x03A'
+  frame 5 '\x04\x03AA\x7e'
+} >"$work/seeds/near"
+
+rc=0
+RACEFUZZ_STORE="$work/store" "$bin" fuzz --target planted --time 4 --seed 1 \
+  --seeds "$work/seeds" --work-root "$work/runs" -- -fork=2 -ignore_crashes=1 \
+  >"$work/out.txt" 2>&1 || rc=$?
+tail -n 2 "$work/out.txt"
+[ "$rc" -eq 1 ] || { echo "FAIL: expected findings (exit 1), got exit $rc"; exit 1; }
+files=$(find "$work/runs" -path '*/findings/crash-*' | wc -l)
+stored=$(grep -c '^stored: ' "$work/out.txt" || true)
+if [ "$files" -lt 2 ] || [ "$stored" -ne "$files" ]; then
+  echo "FAIL: $files crash files, $stored stored (each must be, and fork mode gives several)"
+  exit 1
+fi
+for r in "$work"/store/planted/*/report.json; do
+  if ! grep -q '"heap-buffer-overflow"' "$r" || ! grep -q 'on_commit' "$r"; then
+    echo "FAIL: $r is not the overflow with a stack naming on_commit"
+    exit 1
+  fi
+  total=$(( ${total:-0} + $(sed -n 's/^[[:space:]]*"Count":[[:space:]]*\([0-9]*\).*/\1/p' "$r") ))
+done
+[ "${total:-0}" -eq "$files" ] || { echo "FAIL: the store counts ${total:-0} of $files"; exit 1; }
+echo "PASS: all $files fork-mode crashes stored, each with an on_commit stack"
