@@ -118,17 +118,14 @@ static void stored_flags(struct replay_args *a, const cJSON *report) {
 }
 
 /* The environment the finding was made in (variant, --env), before any --env of now. The
- * strings stay in the report kept by from_store. */
+ * strings stay in the report kept by from_store; check_report has made TargetEnv an array
+ * of strings, so only their K=V form is left to check. */
 static bool stored_env(struct replay_args *a, const cJSON *report, const char *path) {
     const cJSON *env = cJSON_GetObjectItemCaseSensitive(report, "TargetEnv"), *e;
-    if (env != NULL && !cJSON_IsArray(env)) {
-        LOG_E("%s: TargetEnv: expected an array of \"K=V\" strings", path);
-        return false;
-    }
     size_t i = (size_t)cJSON_GetArraySize(env);
     while (i-- > 0) { /* prepending in reverse keeps the stored order */
         e = cJSON_GetArrayItem(env, (int)i);
-        if (!cJSON_IsString(e) || strchr(e->valuestring, '=') == NULL) {
+        if (strchr(e->valuestring, '=') == NULL) {
             LOG_E("%s: TargetEnv[%zu]: expected a \"K=V\" string", path, i);
             return false;
         }

@@ -6,20 +6,7 @@
 set -euo pipefail
 bin=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-# Runs "$@" expecting exit code 2 and stderr holding $want.
-expect_usage_error() {
-  local want=$1 rc=0
-  shift
-  "$@" >/dev/null 2>"$work/err" || rc=$?
-  [ "$rc" = 2 ] || fail "$* exited $rc, expected 2"
-  grep -qF "$want" "$work/err" || fail "$*: stderr lacks '$want': $(cat "$work/err")"
-}
+. "$(dirname "$0")/lib.sh"
 frames_seed=$root/corpus/planted/seed-0000.bin
 
 "$bin" corpus gen --format schedule --config "$root/targets/orders/racefuzz.json" --count 5 \
