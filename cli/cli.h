@@ -5,6 +5,9 @@
 #ifndef RF_CLI_H
 #define RF_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 enum cli_exit {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FOUND = 1,
@@ -17,6 +20,9 @@ struct cli_verb {
     const char *summary;
     int (*run)(int argc, char **argv); /* argv[0] is the verb */
     void (*help)(void);
+    /* Starts engines, services or sandboxes: SIGINT, SIGTERM and SIGHUP are passed on to
+     * them (procgroup.h) and racefuzz exits 128 + the signal's number once they stopped. */
+    bool supervises;
 };
 
 int cmd_corpus(int argc, char **argv);

@@ -13,6 +13,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "procgroup.h"
 #include "replay.h"
 #include "rf_config.h"
 
@@ -228,8 +229,8 @@ int cmd_demo(int argc, char **argv) {
     size_t n = DEMO_ROWS, found = 0;
     for (size_t i = 0; i < n; i++) {
         rows[i].spec = demo_specs[i];
-        if (!run_row(&rows[i], (double)time_s))
-            return CLI_EXIT_ENV;
+        if (!run_row(&rows[i], (double)time_s) || pgrp_interrupted() != 0)
+            return CLI_EXIT_ENV; /* main turns an interrupt into its own exit status */
         found += rows[i].r.found;
     }
     print_table(rows, n);

@@ -8,6 +8,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "rf_config.h"
 
 void cmd_fuzz_help(void) {
     printf("usage: racefuzz fuzz --target NAME [--mode plain|frames] [--engine libfuzzer|afl]\n"
@@ -23,7 +24,10 @@ void cmd_fuzz_help(void) {
            "--sanitizer thread uses the TSan build;\n"
            "--variant applies that variant's env from the target config (e.g. fixed).\n"
            "Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
-           "Exit: 0 nothing found, 1 found, 2 usage, 3 environment (engine missing, ...).\n");
+           "Ctrl-C, SIGTERM or SIGHUP is passed on to the engine, which gets %.0f s to stop\n"
+           "before it is killed; racefuzz then exits 128 + the signal's number.\n"
+           "Exit: 0 nothing found, 1 found, 2 usage, 3 environment (engine missing, ...).\n",
+           RF_INTERRUPT_GRACE_S);
 }
 
 struct fuzz_args {
