@@ -52,6 +52,11 @@ int cli_is_help(const char *arg);
 int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
                   unsigned long long *out);
 
+/* Parses a time budget in whole seconds, 1..max: 0, a sign or anything but digits is
+ * refused (logs "--OPT: problem"), since 0 would reach the engine as "no limit". */
+int cli_parse_seconds(const char *opt, const char *text, unsigned long long max,
+                      unsigned long long *out);
+
 /* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json (or takes --config PATH). */
 int cli_config_path(const char *target, const char *config, char *out, size_t cap);
 
