@@ -20,6 +20,9 @@ struct cli_verb {
     const char *summary;
     int (*run)(int argc, char **argv); /* argv[0] is the verb */
     void (*help)(void);
+    /* Starts engines, services or sandboxes: SIGINT, SIGTERM and SIGHUP are passed on to
+     * them (procgroup.h) and racefuzz exits 128 + the signal's number once they stopped. */
+    bool supervises;
 };
 
 int cmd_corpus(int argc, char **argv);
@@ -52,6 +55,11 @@ int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
 /* True for a name that stays inside the tree as one path component (targets/NAME,
  * corpus/NAME, crashes/NAME): no '/', no leading '.'. Logs "--target: ..." otherwise. */
 bool cli_check_target(const char *name);
+
+/* Parses a time budget in whole seconds, 1..max: 0, a sign or anything but digits is
+ * refused (logs "--OPT: problem"), since 0 would reach the engine as "no limit". */
+int cli_parse_seconds(const char *opt, const char *text, unsigned long long max,
+                      unsigned long long *out);
 
 /* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json (or takes --config PATH). */
 int cli_config_path(const char *target, const char *config, char *out, size_t cap);

@@ -33,6 +33,21 @@ bool cli_check_target(const char *name) {
     return ok;
 }
 
+int cli_parse_seconds(const char *opt, const char *text, unsigned long long max,
+                      unsigned long long *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v == 0 || v > max) {
+        /* 0 is named apart: the engines read it as "no limit", never what a budget means */
+        LOG_E("--%s: '%s' is not a number of seconds in 1..%llu%s", opt, text, max,
+              end != text && *end == '\0' && v == 0 ? " (0 would mean no limit)" : "");
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
 int cli_config_path(const char *target, const char *config, char *out, size_t cap) {
     int n;
     if (config != NULL)

@@ -13,6 +13,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "procgroup.h"
 #include "replay.h"
 #include "rf_config.h"
 
@@ -25,7 +26,7 @@
 void cmd_demo_help(void) {
     printf("usage: racefuzz demo [--time SECONDS]\n\n"
            "The main job. Fuzzes the sample targets with a fixed seed, each campaign up to\n"
-           "SECONDS (default 120; most stop at their first finding long before):\n"
+           "SECONDS (1 or more; default 120; most stop at their first finding long before):\n"
            "  planted  plain mode, libFuzzer and AFL++, the structure-aware frame mutator\n"
            "  orders   frames mode (concurrent sessions on the C protocol layer): C1 under\n"
            "           ThreadSanitizer, C2 and C3 under AddressSanitizer, one bug enabled each\n"
@@ -218,7 +219,7 @@ static void print_table(const struct demo_row *rows, size_t n) {
 int cmd_demo(int argc, char **argv) {
     unsigned long long time_s = 120;
     if (argc == 3 && strcmp(argv[1], "--time") == 0) {
-        if (!cli_parse_u64("time", argv[2], 86400, &time_s))
+        if (!cli_parse_seconds("time", argv[2], 86400, &time_s))
             return CLI_EXIT_USAGE;
     } else if (argc != 1) {
         LOG_E("demo: unexpected argument '%s' (demo takes only --time SECONDS)", argv[1]);
@@ -229,8 +230,8 @@ int cmd_demo(int argc, char **argv) {
     size_t n = DEMO_ROWS, found = 0;
     for (size_t i = 0; i < n; i++) {
         rows[i].spec = demo_specs[i];
-        if (!run_row(&rows[i], (double)time_s))
-            return CLI_EXIT_ENV;
+        if (!run_row(&rows[i], (double)time_s) || pgrp_interrupted() != 0)
+            return CLI_EXIT_ENV; /* main turns an interrupt into its own exit status */
         found += rows[i].r.found;
     }
     print_table(rows, n);

@@ -8,6 +8,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "rf_config.h"
 
 void cmd_fuzz_help(void) {
     printf("usage: racefuzz fuzz --target NAME [--mode plain|frames] [--engine libfuzzer|afl]\n"
@@ -22,8 +23,12 @@ void cmd_fuzz_help(void) {
            "corpus/NAME/schedule); --seeds DIR starts from DIR instead of the committed seeds;\n"
            "--sanitizer thread uses the TSan build;\n"
            "--variant applies that variant's env from the target config (e.g. fixed).\n"
+           "--time is the budget in seconds, 1 or more (default 60).\n"
            "Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
-           "Exit: 0 nothing found, 1 found, 2 usage, 3 environment (engine missing, ...).\n");
+           "Ctrl-C, SIGTERM or SIGHUP is passed on to the engine, which gets %.0f s to stop\n"
+           "before it is killed; racefuzz then exits 128 + the signal's number.\n"
+           "Exit: 0 nothing found, 1 found, 2 usage, 3 environment (engine missing, ...).\n",
+           RF_INTERRUPT_GRACE_S);
 }
 
 struct fuzz_args {
@@ -69,7 +74,7 @@ static bool take_option(int c, struct fuzz_args *a) {
         LOG_E("--engine: '%s' is not libfuzzer or afl", optarg);
         return false;
     case 'T':
-        return cli_parse_u64("time", optarg, 30 * 86400, &a->time_s);
+        return cli_parse_seconds("time", optarg, 30 * 86400, &a->time_s);
     case 's':
         return cli_parse_u64("seed", optarg, 0xFFFFFFFFu, &a->seed);
     case 'm':

@@ -9,19 +9,21 @@
 
 #include "cli.h"
 #include "log.h"
+#include "procgroup.h"
 
 static const struct cli_verb verbs[] = {
     {"demo", "the main job: build, fuzz the sample targets briefly, list what was found", cmd_demo,
-     cmd_demo_help},
+     cmd_demo_help, true},
     {"corpus", "generate seeds, show a binary input as JSON, build one from JSON", cmd_corpus,
-     cmd_corpus_help},
-    {"fuzz", "run a bounded campaign on a target with libFuzzer or AFL++", cmd_fuzz, cmd_fuzz_help},
+     cmd_corpus_help, false},
+    {"fuzz", "run a bounded campaign on a target with libFuzzer or AFL++", cmd_fuzz, cmd_fuzz_help,
+     true},
     {"minimize", "shrink a crash input by structure, keeping it reproducing", cmd_minimize,
-     cmd_minimize_help},
+     cmd_minimize_help, true},
     {"triage", "import engines' crash files into the deduplicated crash store", cmd_triage,
-     cmd_triage_help},
+     cmd_triage_help, true},
     {"replay", "reproduce one crash file N times in a sandbox: rate, stacks, environment",
-     cmd_replay, cmd_replay_help},
+     cmd_replay, cmd_replay_help, true},
 };
 
 #define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))
@@ -64,6 +66,17 @@ static void usage(FILE *out) {
     fprintf(out, "\nexit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error\n");
 }
 
+/* A verb that starts children gets the interrupt handling of procgroup.h; after an
+ * interrupt its own exit code gives way to 128 + the signal's number. */
+static int run_verb(const struct cli_verb *v, int argc, char **argv) {
+    if (v->supervises && !pgrp_install()) {
+        PLOG_E("cannot install the signal handlers");
+        return CLI_EXIT_ENV;
+    }
+    int rc = v->run(argc, argv);
+    return pgrp_interrupted() != 0 ? pgrp_finish() : rc;
+}
+
 int main(int argc, char **argv) {
     log_init_from_env();
     find_dirs();
@@ -86,7 +99,7 @@ int main(int argc, char **argv) {
             verbs[i].help();
             return CLI_EXIT_OK;
         }
-        return verbs[i].run(argc - 1, argv + 1);
+        return run_verb(&verbs[i], argc - 1, argv + 1);
     }
     fprintf(stderr, "racefuzz: unknown verb '%s'\n\n", argv[1]);
     usage(stderr);

@@ -63,7 +63,7 @@ static bool take(int c, struct replay_args *a) {
         a->promote = true;
         return true;
     case 'T':
-        return cli_parse_u64("time", optarg, 86400, &a->time_s);
+        return cli_parse_seconds("time", optarg, 86400, &a->time_s);
     case 'n':
         if (!cli_parse_u64("n", optarg, 10000, &a->attempts))
             return false;

@@ -149,4 +149,12 @@
  * microseconds, so a second means the service is stopped or starved. */
 #define RF_HTTP_COVER_TIMEOUT_MS 1000
 
+/* Interrupts (SIGINT, SIGTERM, SIGHUP passed on to a child's process group): how long the
+ * child gets to exit by itself before its group is SIGKILLed. libFuzzer and afl-fuzz stop
+ * within milliseconds (final stats, AFL++'s fuzzer_stats) and a Go race runtime flushes a
+ * report in well under a second; 5 s leaves room for a loaded 2-core machine, yet racefuzz
+ * still exits before `timeout -k` or a service manager's stop timeout (systemd's 90 s)
+ * would SIGKILL racefuzz itself and orphan the group. */
+#define RF_INTERRUPT_GRACE_S 5.0
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "procgroup.h"
 
 static double now_s(void) {
     struct timespec ts;
@@ -18,9 +19,9 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* In the child: only async-signal-safe-ish steps, then exec; never returns. */
+/* In the child (its own process group already): only async-signal-safe-ish steps, then
+ * exec; never returns. */
 static void child_exec(const struct subproc_opts *o) {
-    setpgid(0, 0);
     if (o->output_path != NULL) {
         int fd = open(o->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
@@ -34,14 +35,12 @@ static void child_exec(const struct subproc_opts *o) {
     _exit(127);
 }
 
-static void kill_group(pid_t pid) {
+/* At the wall-clock limit: SIGTERM, two seconds to exit cleanly, then SIGKILL. */
+static void kill_group(pid_t pid, int *status) {
     kill(-pid, SIGTERM);
-    for (int i = 0; i < 20; i++) { /* two seconds to exit cleanly, then SIGKILL */
-        if (waitpid(pid, NULL, WNOHANG) != 0)
-            break;
+    for (int i = 0; i < 20 && !pgrp_leader_exited(pid); i++)
         usleep(100000);
-    }
-    kill(-pid, SIGKILL);
+    pgrp_reap(pid, status);
 }
 
 static void fill_status(int status, struct subproc_result *r) {
@@ -51,36 +50,25 @@ static void fill_status(int status, struct subproc_result *r) {
         r->signal = WTERMSIG(status);
 }
 
-bool subproc_run(const struct subproc_opts *o, struct subproc_result *r) {
-    memset(r, 0, sizeof(*r));
-    double start = now_s(), last_tick = start;
-    pid_t pid = fork();
-    if (pid < 0) {
-        PLOG_E("%s: fork failed", o->argv[0]);
-        return false;
-    }
-    if (pid == 0)
-        child_exec(o);
-    setpgid(pid, pid); /* also here: no race with the child's own setpgid */
-    r->started = true;
+/* Polls the child until it exits, the limit or an interrupt. */
+static void wait_child(const struct subproc_opts *o, pid_t pid, double start,
+                       struct subproc_result *r) {
+    double last_tick = start;
+    int status = 0;
     for (;;) {
-        int status;
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid) {
-            fill_status(status, r);
-            kill(-pid, SIGKILL); /* leftover grandchildren of the group */
+        if (pgrp_leader_exited(pid)) {
+            pgrp_reap(pid, &status); /* also kills leftover grandchildren of the group */
             break;
         }
-        if (w < 0 && errno != EINTR) {
-            PLOG_E("%s: waitpid failed", o->argv[0]);
+        if (pgrp_interrupted() != 0) {
+            r->interrupted = pgrp_interrupted();
+            pgrp_stop(pid, o->argv[0], &status);
             break;
         }
         double t = now_s();
         if (o->timeout_s > 0 && t - start > o->timeout_s) {
             r->timed_out = true;
-            kill_group(pid);
-            if (waitpid(pid, &status, 0) == pid)
-                fill_status(status, r);
+            kill_group(pid, &status);
             break;
         }
         if (o->tick != NULL && t - last_tick >= 1.0) {
@@ -89,6 +77,25 @@ bool subproc_run(const struct subproc_opts *o, struct subproc_result *r) {
         }
         usleep(20000);
     }
+    fill_status(status, r);
+}
+
+bool subproc_run(const struct subproc_opts *o, struct subproc_result *r) {
+    memset(r, 0, sizeof(*r));
+    double start = now_s();
+    pid_t pid = pgrp_fork();
+    if (pid < 0 && errno == EINTR) {
+        r->interrupted = pgrp_interrupted();
+        return false; /* interrupted before it started: the caller stops too */
+    }
+    if (pid < 0) {
+        PLOG_E("%s: fork failed", o->argv[0]);
+        return false;
+    }
+    if (pid == 0)
+        child_exec(o);
+    r->started = true;
+    wait_child(o, pid, start, r);
     r->seconds = now_s() - start;
     if (r->exit_code == 127 && r->signal == 0 && !r->timed_out)
         LOG_W("%s: exited 127 (command not found or could not start?)", o->argv[0]);

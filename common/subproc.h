@@ -9,8 +9,9 @@
 struct subproc_result {
     bool started;
     bool timed_out;
-    int exit_code; /* valid when exited */
-    int signal;    /* non-zero when killed by a signal */
+    int exit_code;   /* valid when exited */
+    int signal;      /* non-zero when killed by a signal */
+    int interrupted; /* racefuzz caught this signal (procgroup.h): the child was stopped */
     double seconds;
 };
 
@@ -25,7 +26,9 @@ struct subproc_opts {
     void *tick_arg;
 };
 
-/* Runs to completion (or timeout). false only when the child could not be started. */
+/* Runs to completion (or timeout, or an interrupt racefuzz caught: then the child's group
+ * is stopped as pgrp_stop says). false only when the child could not be started, among
+ * others because an interrupt came first (r->interrupted set). */
 bool subproc_run(const struct subproc_opts *o, struct subproc_result *r);
 
 #endif

@@ -284,7 +284,9 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
         .tick_arg = (void *)o,
     };
     struct subproc_result sr;
-    if (!subproc_run(&so, &sr))
+    /* Interrupted: the engine was stopped (procgroup.h said so); what it left stays in the
+     * work directory, and no outcome is claimed. */
+    if (!subproc_run(&so, &sr) || sr.interrupted != 0)
         return false;
     r->ran = !sr.timed_out;
     r->seconds = sr.seconds;

@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "frame_trim.h"
 #include "log.h"
+#include "procgroup.h"
 #include "rf_config.h"
 #include "schedule.h"
 
@@ -218,9 +219,15 @@ static bool keep_if_reproduces(const struct minim_opts *o, struct minim_state *m
     return true;
 }
 
+/* Budget left, and no interrupt: after one, every replay fails at once, and the loops
+ * would spin through the rest of the budget. */
+static bool time_left(const struct minim_state *m) {
+    return now_s() < m->deadline && pgrp_interrupted() == 0;
+}
+
 static void minimize_schedule(const struct minim_opts *o, struct minim_state *m,
                               struct minim_stats *st) {
-    for (size_t k = 0; now_s() < m->deadline; k++) {
+    for (size_t k = 0; time_left(m); k++) {
         uint8_t *cand = NULL;
         size_t cn = 0;
         if (!sched_candidate(m->cur, m->n, k, &cand, &cn))
@@ -234,7 +241,7 @@ static void minimize_frames(const struct minim_opts *o, struct minim_state *m,
                             struct minim_stats *st) {
     struct ftrim t;
     int32_t steps = ftrim_init(&t, m->cur, m->n, RF_FRAME_MAX_LEN_DEFAULT);
-    for (int32_t i = 0; i < steps && now_s() < m->deadline;) {
+    for (int32_t i = 0; i < steps && time_left(m);) {
         const uint8_t *c;
         size_t cn = ftrim_candidate(&t, &c);
         bool kept = hits_of(o, c, cn, st) >= m->need;
@@ -268,8 +275,12 @@ bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t 
     memcpy(m.cur, in, n);
     /* A race that shows one time in three can miss a whole round: three rounds before
      * calling the input non-reproducing. */
-    for (int round = 0; round < 3 && st->original_hits == 0; round++)
+    for (int round = 0; round < 3 && st->original_hits == 0 && pgrp_interrupted() == 0; round++)
         st->original_hits = hits_of(o, in, n, st);
+    if (pgrp_interrupted() != 0) {
+        free(m.cur);
+        return false;
+    }
     if (st->original_hits == 0) {
         LOG_E("minimize: the input does not reproduce (0 of %u attempts)", 3 * o->replay.attempts);
         free(m.cur);
@@ -282,6 +293,10 @@ bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t 
         minimize_schedule(o, &m, st);
     else
         minimize_frames(o, &m, st);
+    if (pgrp_interrupted() != 0) { /* a half-done result is not claimed as the minimum */
+        free(m.cur);
+        return false;
+    }
     *out = m.cur;
     *out_n = m.n;
     st->final_size = m.n;

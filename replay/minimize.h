@@ -30,7 +30,8 @@ struct minim_stats {
 };
 
 /* Minimises in[0..n). On success *out is malloc'd (caller frees). false (logged) when the
- * original does not reproduce or nothing could be run. */
+ * original does not reproduce or nothing could be run; false, unlogged, after an
+ * interrupt (procgroup.h says what it stopped). */
 bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t **out,
                size_t *out_n, struct minim_stats *st);
 

@@ -40,7 +40,8 @@ struct replay_result {
     unsigned crashed_other; /* attempts that crashed with another signature */
 };
 
-/* false (logged) only when attempts could not be run at all. */
+/* false (logged) only when attempts could not be run at all; false, unlogged, when an
+ * interrupt stopped them (procgroup.h says what it stopped). */
 bool replay_run(const struct replay_opts *o, struct replay_result *r);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "fileio.h"
 #include "log.h"
+#include "procgroup.h"
 #include "rf_config.h"
 
 #define SANDBOX_NOBODY 65534
@@ -281,14 +282,22 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A leads its own process group (pgrp_fork), which B and C inherit: an interrupt reaches
+ * all three, and SIGKILLing the group ends the namespace as killing A does. */
 static void wait_outer(pid_t a, const struct sandbox_opts *o, struct sandbox_result *r) {
     double start = now_s();
     struct timespec tick = {0, 2 * 1000 * 1000};
     int ws;
     for (;;) {
-        pid_t w = waitpid(a, &ws, WNOHANG);
-        if (w == a || (w < 0 && errno != EINTR))
+        if (pgrp_leader_exited(a)) {
+            pgrp_reap(a, &ws);
             break;
+        }
+        if (pgrp_interrupted() != 0) {
+            r->interrupted = pgrp_interrupted();
+            pgrp_stop(a, "the replay sandbox", &ws);
+            break;
+        }
         if (o->timeout_s > 0 && now_s() - start > o->timeout_s && !r->timed_out) {
             r->timed_out = true;
             kill(a, SIGKILL);
@@ -325,7 +334,7 @@ bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r) {
     ok = argv != NULL && out_fd >= 0 && pipe2(pipefd, O_CLOEXEC) == 0;
     if (!ok)
         PLOG_E("sandbox: cannot prepare a run of %s", o->argv[0]);
-    pid_t a = ok ? fork() : -1;
+    pid_t a = ok ? pgrp_fork() : -1;
     if (a == 0) {
         close(pipefd[0]);
         run_outer(o, argv, work, out_fd, pipefd[1]);
@@ -334,7 +343,9 @@ bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r) {
         close(pipefd[1]);
         pipefd[1] = -1;
         wait_outer(a, o, r);
-        ok = collect_status(pipefd[0], r);
+        ok = r->interrupted == 0 && collect_status(pipefd[0], r);
+    } else if (ok && errno == EINTR) {
+        ok = false; /* interrupted before it started; procgroup.h reports it */
     } else if (ok) {
         PLOG_E("sandbox: fork");
         ok = false;

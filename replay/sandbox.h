@@ -31,6 +31,7 @@ struct sandbox_result {
     bool timed_out;
     int exit_code; /* valid when signal == 0 */
     int signal;
+    int interrupted; /* racefuzz caught this signal and stopped the run (procgroup.h) */
     double seconds;
     char input_copy[4096]; /* path of the input inside the sandbox (argv may name it) */
 };
@@ -38,7 +39,8 @@ struct sandbox_result {
 /* Placeholder in argv replaced by the input's path inside the sandbox. */
 #define SANDBOX_INPUT "{input}"
 
-/* Runs the command; false (logged) when the sandbox itself could not be set up. */
+/* Runs the command; false (logged) when the sandbox itself could not be set up, and false
+ * when an interrupt stopped or prevented the run (r->interrupted, reported by procgroup.h). */
 bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r);
 
 #endif
