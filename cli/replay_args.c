@@ -14,6 +14,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "report_check.h"
 #include "rf_config.h"
 #include "store.h"
 #include "target_config.h"
@@ -118,56 +119,14 @@ static void stored_flags(struct replay_args *a, const cJSON *report) {
 }
 
 /* The environment the finding was made in (variant, --env), before any --env of now. The
- * strings stay in the report kept by from_store; check_report has made TargetEnv an array
- * of strings, so only their K=V form is left to check. */
-static bool stored_env(struct replay_args *a, const cJSON *report, const char *path) {
-    const cJSON *env = cJSON_GetObjectItemCaseSensitive(report, "TargetEnv"), *e;
+ * strings stay in the report kept by from_store; report_check has made TargetEnv an array
+ * of "K=V" strings. */
+static bool stored_env(struct replay_args *a, const cJSON *report) {
+    const cJSON *env = cJSON_GetObjectItemCaseSensitive(report, "TargetEnv");
     size_t i = (size_t)cJSON_GetArraySize(env);
-    while (i-- > 0) { /* prepending in reverse keeps the stored order */
-        e = cJSON_GetArrayItem(env, (int)i);
-        if (strchr(e->valuestring, '=') == NULL) {
-            LOG_E("%s: TargetEnv[%zu]: expected a \"K=V\" string", path, i);
+    while (i-- > 0) /* prepending in reverse keeps the stored order */
+        if (!push_env(a, cJSON_GetArrayItem(env, (int)i)->valuestring, true))
             return false;
-        }
-        if (!push_env(a, e->valuestring, true))
-            return false;
-    }
-    return true;
-}
-
-/* The report.json fields replay reads, with the type each must have: a hand-edited or
- * damaged report is named by file and field, not mistaken for "not in the store". */
-static const struct {
-    const char *key;
-    int type; /* cJSON_String or cJSON_Array (of strings) */
-} report_fields[] = {
-    {"Target", cJSON_String},     {"Mode", cJSON_String},     {"Sanitizer", cJSON_String},
-    {"Key", cJSON_String},        {"Kind", cJSON_String},     {"CrashState", cJSON_Array},
-    {"EngineFlags", cJSON_Array}, {"TargetEnv", cJSON_Array},
-};
-
-static bool field_ok(const cJSON *v, int type) {
-    const cJSON *e;
-    if (v == NULL || type == cJSON_String)
-        return v == NULL || cJSON_IsString(v);
-    if (!cJSON_IsArray(v))
-        return false;
-    cJSON_ArrayForEach(e, v) {
-        if (!cJSON_IsString(e))
-            return false;
-    }
-    return true;
-}
-
-static bool check_report(const cJSON *j, const char *path) {
-    for (size_t i = 0; i < sizeof(report_fields) / sizeof(report_fields[0]); i++) {
-        int type = report_fields[i].type;
-        if (!field_ok(cJSON_GetObjectItemCaseSensitive(j, report_fields[i].key), type)) {
-            LOG_E("%s: %s: expected %s", path, report_fields[i].key,
-                  type == cJSON_String ? "a string" : "an array of strings");
-            return false;
-        }
-    }
     return true;
 }
 
@@ -187,7 +146,7 @@ static bool from_store(struct replay_args *a) {
     snprintf(path, sizeof(path), "%s/report.json", d);
     if (access(path, F_OK) != 0)
         return true;
-    if ((j = store_load_report(d)) == NULL || !check_report(j, path))
+    if ((j = store_load_report(d)) == NULL || !report_check(j, path))
         return false;
     if (a->target == NULL)
         a->target = copy_str(j, "Target", target, sizeof(target));
@@ -198,7 +157,7 @@ static bool from_store(struct replay_args *a) {
     stored_flags(a, j);
     finding_expect_from(j, &a->expect);
     snprintf(a->store_dir, sizeof(a->store_dir), "%s", d);
-    return stored_env(a, j, path);
+    return stored_env(a, j);
 }
 
 /* The variant's env from the target config, before --env entries; the entries live as

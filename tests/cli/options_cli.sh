@@ -49,6 +49,9 @@ mkdir -p "$store" && cp "$seed" "$store/crash-1"
 printf '{"Target": 5, "Mode": "plain"}\n' >"$store/report.json"
 expect_usage_error "$store/report.json: Target: expected a string" "$bin" replay "$store/crash-1"
 printf '{"Target": "planted", "Mode": "plain", "TargetEnv": "A=1"}\n' >"$store/report.json"
-expect_usage_error "$store/report.json: TargetEnv: expected an array of strings" \
+expect_usage_error "$store/report.json: TargetEnv: expected an array of \"K=V\" strings" \
+  "$bin" replay "$store/crash-1"
+printf '{"Target": "planted", "Mode": "plain", "TargetEnv": ["=1"]}\n' >"$store/report.json"
+expect_usage_error "$store/report.json: TargetEnv: expected an array of \"K=V\" strings" \
   "$bin" replay "$store/crash-1"
 echo "PASS: options and stored reports checked before anything runs"
