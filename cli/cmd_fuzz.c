@@ -11,8 +11,9 @@
 #include "rf_config.h"
 
 void cmd_fuzz_help(void) {
-    printf("usage: racefuzz fuzz --target NAME [--mode plain|frames] [--engine libfuzzer|afl]\n"
-           "                     [--sanitizer address|thread] [--variant NAME] [--env K=V]...\n"
+    printf("usage: racefuzz fuzz --target NAME [--mode plain|frames|go|http]\n"
+           "                     [--engine libfuzzer|afl] [--sanitizer address|thread]\n"
+           "                     [--variant NAME] [--env K=V]...\n"
            "                     [--time SECONDS] [--seed N] [--max-len BYTES]\n"
            "                     [--seeds DIR] [--work-root DIR] [--no-custom-mutator]\n"
            "                     [-- ENGINE FLAGS...]\n\n"
@@ -20,8 +21,9 @@ void cmd_fuzz_help(void) {
            "prints where it is. --mode frames runs each input as concurrent sessions on the\n"
            "frames driver (seeds: corpus/NAME/frames); --mode go runs request schedules\n"
            "against the target's Go handler in-process, race detector on (seeds:\n"
-           "corpus/NAME/schedule); --seeds DIR starts from DIR instead of the committed seeds;\n"
-           "--sanitizer thread uses the TSan build;\n"
+           "corpus/NAME/schedule); --mode http sends them to the live service the target\n"
+           "config starts (loopback only); --seeds DIR starts from DIR instead of the\n"
+           "committed seeds; --sanitizer thread uses the TSan build;\n"
            "--variant applies that variant's env from the target config (e.g. fixed).\n"
            "--time is the budget in seconds, 1 or more (default 60).\n"
            "Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
