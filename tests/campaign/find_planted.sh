@@ -6,6 +6,7 @@ set -euo pipefail
 bin=$1 engine=$2 budget=$3 seed=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export RACEFUZZ_STORE=$work/store # never the clone's own crashes/
 
 rc=0
 "$bin" fuzz --target planted --engine "$engine" --time "$budget" --seed "$seed" \
