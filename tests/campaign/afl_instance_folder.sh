@@ -9,13 +9,8 @@ bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/seeds"
-frame() { printf "\\x$(printf %02x "$1")\\x00\\x00\\x00$2"; } # LEN PAYLOAD
-{ # HELLO v2, AUTH with an 8-byte token, DATA 1..3, COMMIT of exactly its 3 body bytes
-  frame 6 '\x01\x02PLNT'
-  frame 11 '\x02\x08\x00AAAAAAAA'
-  frame 3 '\x03\x01A'; frame 3 '\x03\x02A'; frame 3 '\x03\x03A'
-  frame 5 '\x04\x03AA\x7e'
-} >"$work/seeds/near"
+. "$(dirname "$0")/lib.sh"
+planted_session 5 '\x04\x03AA\x7e' >"$work/seeds/near" # COMMIT exactly its 3 body bytes
 
 rc=0
 RACEFUZZ_STORE="$work/store" "$bin" fuzz --target planted --engine afl --no-custom-mutator \

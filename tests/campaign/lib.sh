@@ -1,5 +1,21 @@
 # Shared by the campaign scripts (sourced).
 
+# One frame of the wire format (4-byte little-endian length, payload), LEN below 256.
+# usage: planted_frame LEN PAYLOAD (PAYLOAD as printf escapes)
+planted_frame() { printf "\\x$(printf %02x "$1")\\x00\\x00\\x00$2"; }
+
+# A planted-target session up to its COMMIT: HELLO v2, AUTH with an 8-byte token, DATA
+# 1..3 (three body bytes), then the COMMIT frame given, which decides the overflow.
+# usage: planted_session COMMIT_LEN COMMIT_PAYLOAD
+planted_session() {
+  planted_frame 6 '\x01\x02PLNT'
+  planted_frame 11 '\x02\x08\x00AAAAAAAA'
+  planted_frame 3 '\x03\x01A'
+  planted_frame 3 '\x03\x02A'
+  planted_frame 3 '\x03\x03A'
+  planted_frame "$1" "$2"
+}
+
 # The fixed variant: the campaign must have exited 0 after running (about) its whole
 # budget at a real rate, not merely failed to get going.
 # usage: expect_clean_run OUT_FILE BUDGET RC LOG ERR_FILE

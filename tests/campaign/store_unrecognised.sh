@@ -9,13 +9,8 @@ bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/seeds"
-frame() { printf "\\x$(printf %02x "$1")\\x00\\x00\\x00$2"; } # LEN PAYLOAD
-{ # HELLO v2, AUTH with an 8-byte token, DATA 1..3, COMMIT claiming 200 bytes
-  frame 6 '\x01\x02PLNT'
-  frame 11 '\x02\x08\x00AAAAAAAA'
-  frame 3 '\x03\x01A'; frame 3 '\x03\x02A'; frame 3 '\x03\x03A'
-  frame 6 '\x04\xc8BBBB'
-} >"$work/seeds/overflow"
+. "$(dirname "$0")/lib.sh"
+planted_session 6 '\x04\xc8BBBB' >"$work/seeds/overflow" # COMMIT claiming 200 bytes
 
 rc=0
 RACEFUZZ_STORE="$work/store" "$bin" fuzz --target planted --time 30 --seed 1 \
