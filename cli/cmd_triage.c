@@ -16,25 +16,28 @@
 #include "replay.h"
 #include "rf_config.h"
 
-/* Attempts per imported input: enough for a race that shows one time in two. */
+/* Attempts per imported input by default: enough for a race that shows one time in two;
+ * -n raises it for rarer ones. */
 #define TRIAGE_ATTEMPTS 3
 
 void cmd_triage_help(void) {
-    printf("usage: racefuzz triage --target NAME --mode plain|frames|go\n"
-           "                       [--sanitizer address|thread] [--env K=V]... PATH...\n\n"
-           "Imports crash inputs into the crash store (crashes/TARGET/KIND-KEY/): PATH is a\n"
-           "file, a libFuzzer artifact directory (crash-*, leak-*, timeout-*, oom-*), or an\n"
-           "AFL++ output directory (crashes/ and hangs/ of every instance). Each input is\n"
-           "replayed in the sandbox up to %d times to get its report; inputs that do not\n"
-           "reproduce are listed and left where they are. Exit: 0 imported, 1 some did not\n"
-           "reproduce, 2 usage, 3 environment.\n",
-           TRIAGE_ATTEMPTS);
+    printf(
+        "usage: racefuzz triage --target NAME --mode plain|frames|go\n"
+        "                       [--sanitizer address|thread] [--env K=V]... [-n N] PATH...\n\n"
+        "Imports crash inputs into the crash store (crashes/TARGET/KIND-KEY/): PATH is a\n"
+        "file, a libFuzzer artifact directory (crash-*, leak-*, timeout-*, oom-*), or an\n"
+        "AFL++ output directory (crashes/ and hangs/ of every instance). Each input is\n"
+        "replayed in the sandbox up to N times (default %d) to get its report; inputs that do not\n"
+        "reproduce are listed and left where they are. Exit: 0 imported, 1 some did not\n"
+        "reproduce, 2 usage, 3 environment.\n",
+        TRIAGE_ATTEMPTS);
 }
 
 struct triage {
     const char *target, *mode, *sanitizer;
     const char *env[REPLAY_MAX_ENV + 1];
     size_t nenv;
+    unsigned long long attempts;
     char binary[4096];
     unsigned imported, new_sigs, unreproduced;
 };
@@ -55,14 +58,14 @@ static void import_file(struct triage *t, const char *path) {
                             .binary_args = finding_replay_flags(t->mode),
                             .input = path,
                             .env = t->env,
-                            .attempts = TRIAGE_ATTEMPTS,
+                            .attempts = (unsigned)t->attempts,
                             .timeout_s = RF_REPLAY_ATTEMPT_TIMEOUT_S,
                             .sandbox = true,
                             .work_dir = work};
     struct replay_result r;
     struct store_entry e;
     if (!replay_run(&o, &r) || !r.have_sig) {
-        printf("  %s: did not reproduce in %d attempts\n", path, TRIAGE_ATTEMPTS);
+        printf("  %s: did not reproduce in %llu attempts\n", path, t->attempts);
         t->unreproduced++;
         return;
     }
@@ -108,16 +111,21 @@ static void import_dir(struct triage *t, const char *dir, int depth) {
 }
 
 static bool parse(int argc, char **argv, struct triage *t) {
-    static const struct option opts[] = {{"target", required_argument, NULL, 't'},
-                                         {"mode", required_argument, NULL, 'M'},
-                                         {"sanitizer", required_argument, NULL, 'S'},
-                                         {"env", required_argument, NULL, 'E'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"target", required_argument, NULL, 't'},    {"mode", required_argument, NULL, 'M'},
+        {"sanitizer", required_argument, NULL, 'S'}, {"env", required_argument, NULL, 'E'},
+        {"attempts", required_argument, NULL, 'n'},  {NULL, 0, NULL, 0}};
     memset(t, 0, sizeof(*t));
     t->sanitizer = "address";
+    t->attempts = TRIAGE_ATTEMPTS;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+        if (c == 'n' && (!cli_parse_u64("n", optarg, 10000, &t->attempts) || t->attempts == 0)) {
+            LOG_E("-n: '%s' is not a number of attempts in 1..10000", optarg);
+            return false;
+        } else if (c == 'n')
+            continue;
         if (c == 't')
             t->target = optarg;
         else if (c == 'M')

@@ -76,7 +76,7 @@ expect_minimized "$bin" "$input" "$work"
 # Engines' own crash files import into a store too (racefuzz triage replays them).
 if [ "$mode" = go ]; then
   findings=$(dirname "$(sed -n 's/^finding: //p' "$work/out.txt")")
-  if ! RACEFUZZ_STORE=$work/triaged "$bin" triage --target orders --mode go \
+  if ! RACEFUZZ_STORE=$work/triaged "$bin" triage --target orders --mode go -n 10 \
     --env "ORDERS_BUGS=$bugs" "$findings" >"$work/triage.txt" 2>&1 ||
     ! grep -q "1 imported" "$work/triage.txt"; then
     echo "FAIL: racefuzz triage of $findings:"
