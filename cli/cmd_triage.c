@@ -110,6 +110,15 @@ static void import_dir(struct triage *t, const char *dir, int depth) {
     closedir(d);
 }
 
+/* -n N: 1..10000; cli_parse_u64 names a bad number, 0 is named here (it imports nothing). */
+static bool take_attempts(const char *text, unsigned long long *out) {
+    if (!cli_parse_u64("n", text, 10000, out))
+        return false;
+    if (*out == 0)
+        LOG_E("-n: 0 attempts would import nothing; give 1 or more");
+    return *out > 0;
+}
+
 static bool parse(int argc, char **argv, struct triage *t) {
     static const struct option opts[] = {
         {"target", required_argument, NULL, 't'},    {"mode", required_argument, NULL, 'M'},
@@ -121,10 +130,9 @@ static bool parse(int argc, char **argv, struct triage *t) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
-        if (c == 'n' && (!cli_parse_u64("n", optarg, 10000, &t->attempts) || t->attempts == 0)) {
-            LOG_E("-n: '%s' is not a number of attempts in 1..10000", optarg);
+        if (c == 'n' && !take_attempts(optarg, &t->attempts))
             return false;
-        } else if (c == 'n')
+        else if (c == 'n')
             continue;
         if (c == 't')
             t->target = optarg;

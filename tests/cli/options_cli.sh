@@ -21,6 +21,7 @@ expect_usage_error "--mode: 'bogus' is not plain, frames, go or http" \
 expect_usage_error "--mode: 'bogus' is not plain, frames, go or http" \
   "$bin" fuzz --target orders --mode bogus --work-root "$runs"
 expect_usage_error "-n: 0 runs would replay nothing" "$bin" replay --target planted --mode plain -n 0 "$seed"
+expect_usage_error "-n: 0 attempts would import nothing" "$bin" triage --target planted --mode plain -n 0 "$seed"
 expect_usage_error "--json: $work is a directory" \
   "$bin" replay --target planted --mode plain --json "$work" "$seed"
 expect_usage_error "--json: $work/no/such/r.json: cannot write" \
