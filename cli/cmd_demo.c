@@ -170,6 +170,7 @@ static bool run_row(struct demo_row *row, double time_s) {
         return false;
     if (row->r.found)
         store_and_replay(row, s.env, row->spec.flag != NULL ? flags : NULL);
+    fuzz_setup_sweep(&req);
     return true;
 }
 

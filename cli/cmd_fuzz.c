@@ -187,5 +187,6 @@ int cmd_fuzz(int argc, char **argv) {
         printf("finding: %s\n", r.crash);
         store_findings(&a, &s, &r);
     }
+    fuzz_setup_sweep(&a.req);
     return r.found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include "endpoints.h"
 #include "fileio.h"
 #include "fixup.h"
+#include "http_cov_region.h"
 #include "log.h"
 #include "sched_model_file.h"
 #include "shape.h"
@@ -344,4 +345,9 @@ int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
         return CLI_EXIT_USAGE;
     fill_opts(s, r);
     return CLI_EXIT_OK;
+}
+
+void fuzz_setup_sweep(const struct fuzz_request *r) {
+    if (strcmp(r->mode, "http") == 0)
+        rcov_region_sweep(RCOV_REGION_DIR);
 }

@@ -35,6 +35,10 @@ struct fuzz_setup {
  * the option or file), CLI_EXIT_ENV when the binary is not built. */
 int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r);
 
+/* After the campaign and its replays: removes what harness processes that died left behind
+ * (http mode: their remote-coverage regions; see fuzz/http/http_cov_region.h). */
+void fuzz_setup_sweep(const struct fuzz_request *r);
+
 /* True for a mode racefuzz has; otherwise logs "--mode: 'X' is not ..." and returns false. */
 bool fuzz_setup_check_mode(const char *mode);
 

@@ -17,12 +17,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include "http_cov.h"
+#include "http_cov_region.h"
 
 #define TIMEOUT_MS 2000u
 
@@ -259,6 +263,98 @@ static void a_stopped_service_should_time_out_and_recover(void **state) {
     assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
 }
 
+/* ---- region files ------------------------------------------------------------------- */
+
+static void region_name(char *buf, size_t size, long pid, unsigned n) {
+    snprintf(buf, size, "%s/%s%ld-%u", RCOV_REGION_DIR, RCOV_REGION_PREFIX, pid, n);
+}
+
+static unsigned region_number(const struct rcov *r) {
+    const char *dash = strrchr(rcov_path(r), '-');
+    assert_non_null(dash);
+    return (unsigned)strtoul(dash + 1, NULL, 10);
+}
+
+/* A harness that died (libFuzzer _Exit()s after a crash) left regions under PIDs a later
+ * process gets again: as on a CI machine, where this test once failed with "File exists". */
+static void regions_left_by_a_dead_process_with_our_pid_should_be_swept(void **state) {
+    enum { STALE = 100 };
+    char path[256];
+    for (unsigned n = 0; n < STALE; n++) {
+        region_name(path, sizeof path, (long)getpid(), n);
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        assert_true(fd >= 0 || (errno == EEXIST && strcmp(path, rcov_path(fx.r)) == 0));
+        if (fd >= 0)
+            close(fd);
+    }
+    struct rcov *r = rcov_create(NULL, 4096);
+    assert_non_null(r);
+    for (unsigned n = 0; n < STALE; n++) {
+        region_name(path, sizeof path, (long)getpid(), n);
+        bool live = strcmp(path, rcov_path(fx.r)) == 0 || strcmp(path, rcov_path(r)) == 0;
+        assert_int_equal(access(path, F_OK) == 0, live);
+    }
+    /* The service still has its region, and answers on it. */
+    struct rcov_snapshot s;
+    assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
+    rcov_destroy(r);
+}
+
+/* A region whose owner lives (here: locked through another open file) is neither swept nor
+ * taken over; the next free name is used. */
+static void a_region_of_a_live_owner_should_be_kept_and_skipped(void **state) {
+    enum { HELD = 10 };
+    struct rcov *r = rcov_create(NULL, 4096);
+    assert_non_null(r);
+    unsigned base = region_number(r);
+    int held[HELD];
+    char path[256];
+    for (unsigned i = 0; i < HELD; i++) {
+        region_name(path, sizeof path, (long)getpid(), base + 1 + i);
+        held[i] = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        assert_true(held[i] >= 0);
+        assert_int_equal(flock(held[i], LOCK_EX | LOCK_NB), 0);
+    }
+    struct rcov *next = rcov_create(NULL, 4096);
+    assert_non_null(next);
+    assert_int_equal(region_number(next), base + 1 + HELD);
+    for (unsigned i = 0; i < HELD; i++) {
+        region_name(path, sizeof path, (long)getpid(), base + 1 + i);
+        assert_int_equal(access(path, F_OK), 0);
+        unlink(path);
+        close(held[i]);
+    }
+    rcov_destroy(next);
+    rcov_destroy(r);
+}
+
+/* A child that exits without rcov_destroy leaves its region; the next create removes it. */
+static void a_region_of_an_exited_harness_should_be_removed_by_the_next(void **state) {
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rcov *r = rcov_create(NULL, 4096);
+        const char *path = r ? rcov_path(r) : "";
+        ssize_t w = write(p[1], path, strlen(path) + 1);
+        _exit(r != NULL && w > 0 ? 0 : 1);
+    }
+    close(p[1]);
+    char path[256] = "";
+    ssize_t n = read(p[0], path, sizeof path - 1);
+    close(p[0]);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(n > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(access(path, F_OK), 0);
+    struct rcov *r = rcov_create(NULL, 4096);
+    assert_non_null(r);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(access(rcov_path(fx.r), F_OK), 0);
+    rcov_destroy(r);
+}
+
 /* Not a pass/fail on speed (the machine is shared): prints what a snapshot costs when it
  * comes, as in a campaign, a while after the clear (the serving thread asleep on the
  * futex), and the service's CPU once idle. */
@@ -321,6 +417,9 @@ int main(int argc, char **argv) {
         cmocka_unit_test(copy_to_should_fold_modulo_and_saturate),
         cmocka_unit_test(a_region_without_a_service_should_say_so),
         cmocka_unit_test(a_stopped_service_should_time_out_and_recover),
+        cmocka_unit_test(regions_left_by_a_dead_process_with_our_pid_should_be_swept),
+        cmocka_unit_test(a_region_of_a_live_owner_should_be_kept_and_skipped),
+        cmocka_unit_test(a_region_of_an_exited_harness_should_be_removed_by_the_next),
         cmocka_unit_test(report_latency_and_idle_cost),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -88,6 +88,13 @@ static void dump_goroutines(void) {
         usleep(RF_HTTP_DUMP_WAIT_MS * 1000);
 }
 
+/* The region goes with a normal exit; after a crash or a timeout (libFuzzer _Exit()s) the
+ * next harness sweeps it (http_cov_region.h). */
+static void drop_region(void) {
+    rcov_destroy(H.cov);
+    H.cov = NULL;
+}
+
 static void start_service(void) {
     const char *config = getenv("RACEFUZZ_HTTP_CONFIG"), *work = getenv("RACEFUZZ_HTTP_WORK");
     if (config == NULL || work == NULL) {
@@ -96,6 +103,8 @@ static void start_service(void) {
         exit(1);
     }
     H.cov = rcov_create(NULL, 0);
+    if (H.cov != NULL)
+        atexit(drop_region);
     if (H.cov == NULL || !tcfg_load(config, &H.cfg) ||
         !hexp_load(tcfg_section(&H.cfg, "service"), H.cfg.path, &H.exp))
         exit(1);

@@ -4,7 +4,6 @@
 #include "http_cov.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http_cov_region.h"
 #include "log.h"
 
 /* How the harness waits for an ack: it yields the CPU between looks for this long (the
@@ -27,6 +27,7 @@
 
 struct rcov {
     char path[PATH_MAX];
+    int fd; /* holds the region's owner lock (http_cov_region.h) */
     struct rcov_header *hdr;
     uint8_t *counters; /* the region's copy, after the header */
     size_t map_len;
@@ -47,33 +48,20 @@ static void sleep_ns(long ns) {
         ;
 }
 
-static bool default_path(char *buf, size_t size) {
-    static unsigned n;
-    int k = snprintf(buf, size, "/dev/shm/racefuzz-cov-%ld-%u", (long)getpid(), n++);
-    return k > 0 && (size_t)k < size;
-}
-
-/* Creates and maps the file; the header is filled by the caller. */
+/* Creates, locks and maps the region file; the header is filled by the caller. */
 static bool map_new(struct rcov *r, size_t capacity) {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     r->map_len = (RCOV_HEADER_SIZE + capacity + page - 1) / page * page;
-    int fd = open(r->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        PLOG_E("remote coverage: create %s", r->path);
+    r->fd = rcov_region_create(r->path, sizeof r->path, r->map_len);
+    if (r->fd < 0)
         return false;
-    }
-    int rc;
-    while ((rc = ftruncate(fd, (off_t)r->map_len)) != 0 && errno == EINTR)
-        ;
-    void *p =
-        rc == 0 ? mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+    void *p = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
     if (p == MAP_FAILED) {
-        PLOG_E("remote coverage: size and map %s", r->path);
-        close(fd);
+        PLOG_E("remote coverage: map %s", r->path);
         unlink(r->path);
+        close(r->fd);
         return false;
     }
-    close(fd);
     r->hdr = p;
     r->counters = (uint8_t *)p + RCOV_HEADER_SIZE;
     return true;
@@ -87,9 +75,7 @@ struct rcov *rcov_create(const char *path, size_t capacity) {
     }
     if (capacity == 0)
         capacity = RCOV_DEFAULT_CAPACITY;
-    bool named = path ? snprintf(r->path, sizeof r->path, "%s", path) < (int)sizeof r->path
-                      : default_path(r->path, sizeof r->path);
-    if (!named) {
+    if (path != NULL && snprintf(r->path, sizeof r->path, "%s", path) >= (int)sizeof r->path) {
         LOG_E("remote coverage: region path too long");
         goto fail;
     }
@@ -108,8 +94,10 @@ void rcov_destroy(struct rcov *r) {
     if (!r)
         return;
     munmap(r->hdr, r->map_len);
+    /* Removed before the lock goes with the descriptor, so no sweep sees it orphaned. */
     if (unlink(r->path) != 0 && errno != ENOENT)
         PLOG_E("remote coverage: remove %s", r->path);
+    close(r->fd);
     free(r);
 }
 
