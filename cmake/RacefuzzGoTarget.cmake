@@ -187,7 +187,7 @@ function(racefuzz_add_go_module_tests)
     list(GET parts 1 gobin)
     set(test ${F_NAME}_${tag}_should_vet_format_and_pass_race_tests)
     add_test(NAME ${test}
-      COMMAND sh -c "\"$1\" vet ./... && test -z \"$(\"$(dirname \"$1\")/gofmt\" -l .)\" && \"$1\" test -p 1 -race -count=1 ./..."
+      COMMAND sh -c "\"$1\" vet ./... && test -z \"$(\"$(dirname \"$1\")/gofmt\" -l .)\" && \"$1\" test -short -p 1 -race -count=1 ./..."
         ${F_NAME}-go ${gobin}
       WORKING_DIRECTORY ${F_DIR})
     set_tests_properties(${test} PROPERTIES LABELS ${F_LABEL}

@@ -97,8 +97,8 @@ func summary(d []time.Duration) string {
 // 4 ms ticks (every spread over 1 ms measured here was 4-5 ms: 1-3% of groups on an idle
 // VM, up to 8% with other builds running), which no release inside the process can
 // outrun. docs/BENCHMARKS.md has the measured distribution. A failing round is retried (three
-// rounds in all) and every round is logged. -short skips it: it is a timing acceptance
-// test, registered to run alone (go/CMakeLists.txt).
+// rounds in all) and every round is logged. -short (the unit tests' mode) skips it: it is a
+// timing measurement, run by bench/go_barrier.sh on an idle machine.
 func TestBarrierGroupStartsWithinOneMillisecond(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing acceptance test; run without -short on an idle machine")
