@@ -1,9 +1,9 @@
-#define _XOPEN_SOURCE 700 /* nftw with FTW_PHYS (XSI), POSIX.1-2008 */
+#define _XOPEN_SOURCE 700 /* POSIX.1-2008: openat, fdopendir, fchmodat */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,14 +148,44 @@ bool fileio_mkdirs(const char *path) {
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0; /* best effort: remove what can be removed, go on */
+/* Deeper than this, a tree is not one we made: stop rather than run out of descriptors. */
+#define FILEIO_REMOVE_MAX_DEPTH 64
+
+static void remove_at(int dirfd, const char *name, unsigned depth);
+
+static void remove_children(int fd, unsigned depth) {
+    DIR *d = fdopendir(fd);
+    if (d == NULL) {
+        close(fd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            remove_at(dirfd(d), e->d_name, depth + 1);
+    closedir(d);
+}
+
+/* A directory we own but cannot list or write is made so first: Go makes its module
+ * cache read-only, and a sandboxed `go` run that filled one must not leave it behind. */
+static void remove_at(int dirfd, const char *name, unsigned depth) {
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlinkat(dirfd, name, 0);
+        return;
+    }
+    if ((st.st_mode & S_IRWXU) != S_IRWXU)
+        fchmodat(dirfd, name, (st.st_mode & 07777) | S_IRWXU, 0);
+    int fd = depth < FILEIO_REMOVE_MAX_DEPTH
+                 ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                 : -1;
+    if (fd >= 0)
+        remove_children(fd, depth);
+    unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
 void fileio_remove_tree(const char *path) {
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    remove_at(AT_FDCWD, path, 0);
 }

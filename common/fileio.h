@@ -24,8 +24,9 @@ bool fileio_write_atomic(const char *path, const void *data, size_t size);
 /* mkdir -p; true if the directory exists afterwards. */
 bool fileio_mkdirs(const char *path);
 
-/* rm -rf, best effort, never following symlinks out of the tree: for directories this
- * process made itself (a failed set-up's run folder, a sandbox's work dir). */
+/* rm -rf, best effort, never following symlinks out of the tree, read-only directories
+ * of ours included: for directories this process made itself (a failed set-up's run
+ * folder, a sandbox's work dir). */
 void fileio_remove_tree(const char *path);
 
 #endif

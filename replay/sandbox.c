@@ -234,12 +234,20 @@ static void run_outer(const struct sandbox_opts *o, char *const *argv, const cha
     _exit(0);
 }
 
-/* The work directory: private, owned by the uid the command runs as, holding the input. */
+/* The work directory: private, owned by the uid the command runs as, holding the input.
+ * It goes under $TMPDIR (default /tmp), as a user who points TMPDIR elsewhere expects of
+ * every temporary file (as root, the command runs as nobody: TMPDIR must then be searchable
+ * by others, as /tmp is). work is "" unless the directory exists: the caller removes it on
+ * every path, this function's failures included. */
 static bool make_work(const struct sandbox_opts *o, char *work, size_t cap,
                       struct sandbox_result *r) {
-    snprintf(work, cap, "/tmp/racefuzz-sandbox-XXXXXX");
-    if (mkdtemp(work) == NULL) {
-        PLOG_E("sandbox: mkdtemp");
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || tmpdir[0] == '\0')
+        tmpdir = "/tmp";
+    int len = snprintf(work, cap, "%s/racefuzz-sandbox-XXXXXX", tmpdir);
+    if (len < 0 || (size_t)len >= cap || mkdtemp(work) == NULL) {
+        PLOG_E("sandbox: cannot create a work directory under %s", tmpdir);
+        work[0] = '\0';
         return false;
     }
     if (geteuid() == 0 && (chown(work, SANDBOX_NOBODY, SANDBOX_NOBODY) != 0 || chmod(work, 0755))) {
@@ -325,7 +333,7 @@ static bool collect_status(int fd, struct sandbox_result *r) {
 }
 
 bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r) {
-    char work[64], exe[PATH_MAX];
+    char work[PATH_MAX] = "", exe[PATH_MAX];
     int pipefd[2] = {-1, -1};
     memset(r, 0, sizeof(*r));
     bool ok = make_work(o, work, sizeof(work), r);
@@ -356,6 +364,9 @@ bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r) {
     if (out_fd >= 0)
         close(out_fd);
     free(argv);
-    fileio_remove_tree(work);
+    /* Here and not in the sandbox: a command killed at its limit, or by an interrupt,
+     * never gets to clean up after itself. */
+    if (work[0] != '\0')
+        fileio_remove_tree(work);
     return ok;
 }

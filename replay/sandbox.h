@@ -3,7 +3,8 @@
  *   network   a new network namespace with only loopback, up (a service the target starts
  *             itself still works; everything else is unreachable)
  *   files     every mount read-only except a private work directory (the command's cwd and
- *             TMPDIR) and a fresh /dev/shm; the work directory is removed afterwards
+ *             TMPDIR) and a fresh /dev/shm; the work directory (made under our own
+ *             $TMPDIR, default /tmp) is removed afterwards, read-only parts included
  *   processes a new PID namespace (when it ends, every process in it is killed: no stray
  *             child outlives an attempt), RLIMIT_NPROC against fork bombs (enforced
  *             because the command runs as an unprivileged user: nobody when we are root,
