@@ -124,6 +124,7 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
 struct store_ctx {
     const struct fuzz_args *a;
     const struct fuzz_setup *s;
+    const struct campaign_result *r;
     const char *log; /* the engine log, when it speaks of this one finding only */
 };
 
@@ -141,13 +142,38 @@ static void store_finding(const char *input, void *arg) {
                         .report = c->log,
                         .env = c->s->env,
                         .engine_flags = c->s->opts.extra};
+    f.found_after_s = campaign_finding_time(c->r, input, &f.found_at);
+    if (f.found_after_s < 0)
+        f.found_at = 0;
     if (finding_store(&f, &e))
-        printf("stored: %s (%s, seen %lu time%s); input %s\n", e.dir, e.is_new ? "new" : "known",
-               e.count, e.count == 1 ? "" : "s", e.input);
+        printf("stored: %s (%s, seen %lu time%s, found after %.1fs); input %s\n", e.dir,
+               e.is_new ? "new" : "known", e.count, e.count == 1 ? "" : "s",
+               f.found_after_s > 0 ? f.found_after_s : 0, e.input);
 }
 
 static void count_only(const char *input, void *arg) {
     (void)input, (void)arg;
+}
+
+struct first_ctx {
+    const struct campaign_result *r;
+    double first_s; /* the earliest finding's time; < 0: none read yet */
+};
+
+static void note_first(const char *input, void *arg) {
+    struct first_ctx *c = arg;
+    time_t at;
+    double s = campaign_finding_time(c->r, input, &at);
+    if (s >= 0 && (c->first_s < 0 || s < c->first_s))
+        c->first_s = s;
+}
+
+/* "FOUND after" is when the first finding was saved, not the run's end: with -fork or
+ * -ignore_crashes the engine runs on to its budget after it. */
+static double first_finding_s(const struct fuzz_setup *s, const struct campaign_result *r) {
+    struct first_ctx c = {r, -1};
+    campaign_each_finding(&s->opts, note_first, &c);
+    return c.first_s >= 0 ? c.first_s : r->seconds;
 }
 
 /* Several findings (libFuzzer -fork/-ignore_crashes, AFL++ instances) share one engine
@@ -155,7 +181,7 @@ static void count_only(const char *input, void *arg) {
  * its own report. */
 static void store_findings(const struct fuzz_args *a, const struct fuzz_setup *s,
                            const struct campaign_result *r) {
-    struct store_ctx c = {a, s, NULL};
+    struct store_ctx c = {a, s, r, NULL};
     size_t n = campaign_each_finding(&s->opts, count_only, NULL);
     c.log = n <= 1 ? r->log : NULL;
     if (n > 1)
@@ -180,9 +206,9 @@ int cmd_fuzz(int argc, char **argv) {
     s.opts.progress = true;
     if (!campaign_run(&s.opts, &r))
         return CLI_EXIT_ENV;
-    printf("target %s, engine %s: %s after %.1fs, %.0f exec/s; engine log %s\n", a.req.target,
-           campaign_engine_name(a.req.engine), r.found ? "FOUND" : "nothing found", r.seconds,
-           r.execs_per_s, r.log);
+    printf("target %s, engine %s: %s after %.1fs (run %.1fs), %.0f exec/s; engine log %s\n",
+           a.req.target, campaign_engine_name(a.req.engine), r.found ? "FOUND" : "nothing found",
+           r.found ? first_finding_s(&s, &r) : r.seconds, r.seconds, r.execs_per_s, r.log);
     if (r.found) {
         printf("finding: %s\n", r.crash);
         store_findings(&a, &s, &r);

@@ -109,6 +109,8 @@ static cJSON *snapshot(const struct finding *f, const char *binary, const struct
     if (j == NULL)
         return NULL;
     cJSON_AddStringToObject(j, "Sanitizer", f->sanitizer != NULL ? f->sanitizer : "");
+    if (f->found_at != 0)
+        cJSON_AddNumberToObject(j, "FoundAfterSeconds", f->found_after_s);
     cJSON *env = cJSON_AddArrayToObject(j, "TargetEnv");
     for (size_t i = 0; f->env != NULL && f->env[i] != NULL; i++)
         if (!envsnap_is_secret(f->env[i], strcspn(f->env[i], "=")) && !mutator_setting(f->env[i]))
@@ -220,7 +222,8 @@ bool finding_store(const struct finding *f, struct store_entry *e) {
                                .sig = &sig,
                                .report = start,
                                .report_len = rep.size - (size_t)(start - text),
-                               .extra = extra};
+                               .extra = extra,
+                               .found_at = f->found_at};
     bool ok = store_put(finding_store_root(), &sf, e);
     cJSON_Delete(extra);
     fileio_buf_free(&in);

@@ -15,6 +15,8 @@ struct finding {
     const char *report;        /* file holding its report (engine log); NULL: replay for one */
     const char *const *env;    /* the target's extra env (variant, --env) */
     char *const *engine_flags; /* NULL-terminated; may be NULL */
+    time_t found_at;           /* when the engine saved the input; 0: unknown (now) */
+    double found_after_s;      /* seconds into its campaign, when found_at is known */
 };
 
 /* The libFuzzer binary that replays inputs of (target, mode, sanitizer). */

@@ -24,8 +24,7 @@ static bool fmt_path(char *out, size_t cap, const char *a, const char *b) {
     return n > 0 && (size_t)n < cap;
 }
 
-static void now_iso(char *out, size_t cap) {
-    time_t t = time(NULL);
+static void iso_time(time_t t, char *out, size_t cap) {
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -336,7 +335,7 @@ bool store_put(const char *root, const struct store_finding *f, struct store_ent
         return false;
     entry_name(f->sig, name, sizeof(name));
     input_name(f->input, f->input_size, input, sizeof(input));
-    now_iso(now, sizeof(now));
+    iso_time(f->found_at != 0 ? f->found_at : time(NULL), now, sizeof(now));
     if (!fmt_path(out->dir, sizeof(out->dir), tdir, name))
         return false;
     int lock = lock_target(tdir);

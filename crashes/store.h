@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -30,6 +31,7 @@ struct store_finding {
     const char *report; /* the report text (sanitizer/Go output); may be NULL */
     size_t report_len;
     const cJSON *extra; /* more report.json fields for a new entry (environment...); may be NULL */
+    time_t found_at;    /* when the engine saved the input (FirstSeen/LastSeen); 0: now */
 };
 
 struct store_entry {

@@ -182,6 +182,16 @@ static size_t each_in(const char *dir, const char *const *prefixes, campaign_fin
     return n;
 }
 
+double campaign_finding_time(const struct campaign_result *r, const char *path, time_t *at) {
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    *at = st.st_mtim.tv_sec;
+    double s = (double)(st.st_mtim.tv_sec - r->started.tv_sec) +
+               (double)(st.st_mtim.tv_nsec - r->started.tv_nsec) / 1e9;
+    return s > 0 ? s : 0;
+}
+
 size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn fn, void *arg) {
     static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
     static const char *const afl_prefixes[] = {"id:", NULL};
@@ -284,6 +294,7 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
         .tick_arg = (void *)o,
     };
     struct subproc_result sr;
+    clock_gettime(CLOCK_REALTIME, &r->started);
     /* Interrupted: the engine was stopped (procgroup.h said so); what it left stays in the
      * work directory, and no outcome is claimed. */
     if (!subproc_run(&so, &sr) || sr.interrupted != 0)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 enum campaign_engine { CAMPAIGN_LIBFUZZER, CAMPAIGN_AFL, CAMPAIGN_ENGINE_COUNT };
 
@@ -31,9 +32,10 @@ struct campaign_result {
     bool ran;   /* the engine started and stopped by itself or at the budget */
     bool found; /* a crash (or hang/leak) input was saved */
     double seconds;
-    char crash[4096];   /* first finding's path */
-    char log[4096];     /* the engine's own output */
-    double execs_per_s; /* from the engine's final statistics; 0 when unknown */
+    struct timespec started; /* wall clock at the engine's start: findings' times count from it */
+    char crash[4096];        /* first finding's path */
+    char log[4096];          /* the engine's own output */
+    double execs_per_s;      /* from the engine's final statistics; 0 when unknown */
     unsigned long long execs;
 };
 
@@ -49,5 +51,10 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r);
  * crashes/ and hangs/ (-M/-S NAME). Returns how many there were. */
 typedef void (*campaign_finding_fn)(const char *path, void *arg);
 size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn fn, void *arg);
+
+/* Seconds from the engine's start to when it saved the finding at path (the file's
+ * modification time: engines write a finding once, when they find it), never below 0;
+ * -1 when path cannot be read. *at gets that wall-clock time. */
+double campaign_finding_time(const struct campaign_result *r, const char *path, time_t *at);
 
 #endif
