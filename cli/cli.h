@@ -61,7 +61,8 @@ bool cli_check_target(const char *name);
 int cli_parse_seconds(const char *opt, const char *text, unsigned long long max,
                       unsigned long long *out);
 
-/* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json (or takes --config PATH). */
+/* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json, or to the user's config in
+ * use (project.h) when NAME is its name; takes --config PATH as it is. */
 int cli_config_path(const char *target, const char *config, char *out, size_t cap);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "project.h"
 
 int cli_parse_u64(const char *opt, const char *text, unsigned long long max,
                   unsigned long long *out) {
@@ -52,6 +53,8 @@ int cli_config_path(const char *target, const char *config, char *out, size_t ca
     int n;
     if (config != NULL)
         n = snprintf(out, cap, "%s", config);
+    else if (target != NULL && project_name() != NULL && strcmp(target, project_name()) == 0)
+        n = snprintf(out, cap, "%s", project_config());
     else if (target != NULL) {
         if (!cli_check_target(target))
             return 0;

@@ -8,10 +8,12 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "project.h"
 #include "rf_config.h"
 
 void cmd_fuzz_help(void) {
-    printf("usage: racefuzz fuzz --target NAME [--mode plain|frames|go|http]\n"
+    printf("usage: racefuzz fuzz --target NAME | --config PATH [--workdir DIR]\n"
+           "                     [--mode plain|frames|go|http]\n"
            "                     [--engine libfuzzer|afl] [--sanitizer address|thread]\n"
            "                     [--variant NAME] [--env K=V]...\n"
            "                     [--time SECONDS] [--seed N] [--max-len BYTES]\n"
@@ -25,6 +27,8 @@ void cmd_fuzz_help(void) {
            "config starts (loopback only); --seeds DIR starts from DIR instead of the\n"
            "committed seeds; --sanitizer thread uses the TSan build;\n"
            "--variant applies that variant's env from the target config (e.g. fixed).\n"
+           "--config PATH fuzzes a target of your own repository (http mode, its default):\n"
+           "its corpus/, crashes/ and .racefuzz/ go beside the config, or under --workdir.\n"
            "--time is the budget in seconds, 1 or more (default 60).\n"
            "Flags after `--` go to the engine unchanged (-jobs=2, -M main).\n"
            "Ctrl-C, SIGTERM or SIGHUP is passed on to the engine, which gets %.0f s to stop\n"
@@ -38,6 +42,9 @@ struct fuzz_args {
     const char *env[FUZZ_SETUP_MAX_ENV + 1];
     size_t nenv;
     unsigned long long time_s, seed, max_len;
+    const char *config, *workdir; /* a user's target (project.h) */
+    bool mode_set;
+    char work_root[4200];
 };
 
 /* One option; false (logged) on a bad value. */
@@ -48,6 +55,7 @@ static bool take_option(int c, struct fuzz_args *a) {
         return true;
     case 'M':
         a->req.mode = optarg;
+        a->mode_set = true;
         return true;
     case 'S':
         a->req.sanitizer = optarg;
@@ -60,6 +68,12 @@ static bool take_option(int c, struct fuzz_args *a) {
         return true;
     case 'D':
         a->req.seeds = optarg;
+        return true;
+    case 'C':
+        a->config = optarg;
+        return true;
+    case 'W':
+        a->workdir = optarg;
         return true;
     case 'N':
         a->req.custom_mutator = false;
@@ -86,6 +100,24 @@ static bool take_option(int c, struct fuzz_args *a) {
     }
 }
 
+/* --config: the config's name is the target; its runs go beside its data unless
+ * --work-root says otherwise. */
+static int use_config(struct fuzz_args *a) {
+    if (a->req.target != NULL) {
+        LOG_E("fuzz: --target and --config name the target twice; give one");
+        return 0;
+    }
+    if (!project_use_config(a->config, a->workdir, &a->req.target))
+        return 0;
+    if (!a->mode_set)
+        a->req.mode = "http";
+    if (strcmp(a->req.work_root, ".racefuzz/runs") == 0) {
+        snprintf(a->work_root, sizeof(a->work_root), "%s/.racefuzz/runs", project_home());
+        a->req.work_root = a->work_root;
+    }
+    return 1;
+}
+
 static int parse(int argc, char **argv, struct fuzz_args *a) {
     static const struct option opts[] = {{"target", required_argument, NULL, 't'},
                                          {"mode", required_argument, NULL, 'M'},
@@ -99,6 +131,8 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
                                          {"work-root", required_argument, NULL, 'w'},
                                          {"no-custom-mutator", no_argument, NULL, 'N'},
                                          {"seeds", required_argument, NULL, 'D'},
+                                         {"config", required_argument, NULL, 'C'},
+                                         {"workdir", required_argument, NULL, 'W'},
                                          {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof(*a));
     a->req = (struct fuzz_request){.mode = "plain",
@@ -114,8 +148,14 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
         if (!take_option(c, a))
             return 0;
+    if (a->config != NULL)
+        return use_config(a);
+    if (a->workdir != NULL) {
+        LOG_E("fuzz: --workdir goes with --config PATH (a target of your own)");
+        return 0;
+    }
     if (a->req.target == NULL) {
-        LOG_E("fuzz: --target NAME is required");
+        LOG_E("fuzz: --target NAME or --config PATH is required");
         return 0;
     }
     return 1;

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "log.h"
+#include "project.h"
 #include "minimize.h"
 #include "replay_args.h"
 #include "rf_config.h"
@@ -34,7 +35,7 @@ void cmd_minimize_help(void) {
 static bool promote(const struct replay_args *a, const uint8_t *b, size_t n) {
     char dir[4096], path[4200];
     bool tsan = strcmp(a->sanitizer, "thread") == 0;
-    snprintf(dir, sizeof(dir), "%s/corpus/%s/regression/%s%s", cli_root_dir(), a->target, a->mode,
+    snprintf(dir, sizeof(dir), "%s/corpus/%s/regression/%s%s", project_home(), a->target, a->mode,
              tsan ? "-thread" : "");
     int w = snprintf(path, sizeof(path), "%s/%s.bin", dir,
                      a->expect.key[0] ? a->expect.key : "unkeyed");

@@ -13,6 +13,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "project.h"
 #include "replay.h"
 #include "rf_config.h"
 
@@ -52,7 +53,7 @@ static bool is_engine_crash(const char *name) {
 
 static void import_file(struct triage *t, const char *path) {
     char work[4096];
-    snprintf(work, sizeof(work), "%s/.racefuzz/triage/%ld-%u", cli_root_dir(), (long)getpid(),
+    snprintf(work, sizeof(work), "%s/.racefuzz/triage/%ld-%u", project_home(), (long)getpid(),
              t->imported + t->unreproduced);
     struct replay_opts o = {.binary = t->binary,
                             .binary_args = finding_replay_flags(t->mode),

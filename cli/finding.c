@@ -10,6 +10,7 @@
 #include "envsnap.h"
 #include "fileio.h"
 #include "log.h"
+#include "project.h"
 #include "replay.h"
 #include "rf_config.h"
 #include "schedule.h"
@@ -61,7 +62,7 @@ const char *finding_store_root(void) {
     const char *env = getenv("RACEFUZZ_STORE");
     if (env != NULL && *env != '\0')
         return env;
-    snprintf(root, sizeof(root), "%s/crashes", cli_root_dir());
+    snprintf(root, sizeof(root), "%s/crashes", project_home());
     return root;
 }
 
@@ -123,7 +124,7 @@ static cJSON *snapshot(const struct finding *f, const char *binary, const struct
 static bool report_by_replay(const struct finding *f, char *log, size_t cap) {
     char binary[4096], work[4096];
     struct replay_result r;
-    snprintf(work, sizeof(work), "%s/.racefuzz/replays/store-%ld", cli_root_dir(), (long)getpid());
+    snprintf(work, sizeof(work), "%s/.racefuzz/replays/store-%ld", project_home(), (long)getpid());
     if (!finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary)))
         return false;
     struct replay_opts o = {.binary = binary,

@@ -14,6 +14,7 @@
 #include "fixup.h"
 #include "http_cov_region.h"
 #include "log.h"
+#include "project.h"
 #include "sched_model_file.h"
 #include "shape.h"
 #include "target_config.h"
@@ -100,6 +101,15 @@ static bool check_request(const struct fuzz_request *r) {
     bool tsan = strcmp(r->sanitizer, "thread") == 0;
     if (!fuzz_setup_check_mode(r->mode) || !cli_check_target(r->target))
         return false;
+    /* The other modes link the target's code into the harness: racefuzz's build makes
+     * those binaries for its own targets only, so far. */
+    if (project_config() != NULL && strcmp(r->mode, "http") != 0) {
+        LOG_E("%s: --mode %s: a target outside racefuzz's tree is fuzzed in http mode "
+              "for now (frames and go mode build its code into the harness, which racefuzz's "
+              "build does for its own targets only)",
+              project_config(), r->mode);
+        return false;
+    }
     if (strcmp(r->mode, "go") == 0)
         return check_go_request(r);
     if (strcmp(r->mode, "http") == 0 &&
@@ -221,7 +231,7 @@ static bool find_seeds(struct fuzz_setup *s, const struct fuzz_request *r) {
         n = snprintf(s->seeds, sizeof(s->seeds), "%s", r->seeds);
         return n > 0 && (size_t)n < sizeof(s->seeds);
     }
-    n = snprintf(s->seeds, sizeof(s->seeds), "%s/corpus/%s%s", cli_root_dir(), r->target,
+    n = snprintf(s->seeds, sizeof(s->seeds), "%s/corpus/%s%s", project_home(), r->target,
                  m->seeds_sub);
     if (n < 0 || (size_t)n >= sizeof(s->seeds) || !exists(s->seeds)) {
         LOG_E("%s: no seed corpus (racefuzz corpus gen --target %s%s --out %s, or --seeds DIR)",
@@ -255,7 +265,7 @@ static bool go_env(struct fuzz_setup *s, const struct tcfg *cfg, size_t *n) {
 static bool http_env(struct fuzz_setup *s, const struct fuzz_request *r, const struct tcfg *cfg,
                      size_t *n) {
     char work[4096];
-    int w = snprintf(work, sizeof(work), "%s/.racefuzz/http/%s", cli_root_dir(), r->target);
+    int w = snprintf(work, sizeof(work), "%s/.racefuzz/http/%s", project_home(), r->target);
     return w > 0 && (size_t)w < sizeof(work) && fileio_mkdirs(work) && write_endpoints(s, cfg) &&
            add_env(s, n, "RACEFUZZ_ENDPOINTS", s->endpoints) &&
            add_env(s, n, "RACEFUZZ_HTTP_CONFIG", cfg->path) &&

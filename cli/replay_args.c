@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "finding.h"
 #include "fuzz_setup.h"
 #include "log.h"
+#include "project.h"
 #include "report_check.h"
 #include "rf_config.h"
 #include "store.h"
@@ -135,6 +137,27 @@ static const char *copy_str(const cJSON *j, const char *key, char *buf, size_t c
     return v != NULL && *v != '\0' && (size_t)snprintf(buf, cap, "%s", v) < cap ? buf : NULL;
 }
 
+/* A finding of a user's target (its report names a config outside racefuzz's tree that
+ * is still there) replays with that config, its work beside it. A config of our own
+ * targets, or one that is gone (a report from another machine), changes nothing. */
+static bool user_config(const cJSON *report, const char *target) {
+    const char *config = json_str(report, "Config");
+    char own[4096], real[PATH_MAX], real_own[PATH_MAX];
+    const char *name;
+    if (config == NULL || realpath(config, real) == NULL || !cli_config_path(target, NULL, own,
+                                                                               sizeof(own)))
+        return true;
+    if (realpath(own, real_own) != NULL && strcmp(real, real_own) == 0)
+        return true;
+    if (!project_use_config(real, NULL, &name))
+        return false;
+    if (strcmp(name, target) != 0) {
+        LOG_E("%s: its \"name\" is %s, the stored finding's target %s", real, name, target);
+        return false;
+    }
+    return true;
+}
+
 /* A file in the crash store: target, mode, sanitizer and signature from its report.json.
  * False (logged) when the report is there but cannot be read or has a field of the wrong
  * type; true, with nothing taken, for a file outside the store. */
@@ -156,6 +179,8 @@ static bool from_store(struct replay_args *a) {
         a->sanitizer = sanitizer;
     stored_flags(a, j);
     finding_expect_from(j, &a->expect);
+    if (a->target != NULL && !user_config(j, a->target))
+        return false;
     snprintf(a->store_dir, sizeof(a->store_dir), "%s", d);
     return stored_env(a, j);
 }
@@ -215,7 +240,7 @@ int replay_args_resolve(int argc, char **argv, struct replay_args *a) {
               a->binary);
         return CLI_EXIT_ENV;
     }
-    snprintf(a->work, sizeof(a->work), "%s/.racefuzz/replay/%ld-%ld", cli_root_dir(),
+    snprintf(a->work, sizeof(a->work), "%s/.racefuzz/replay/%ld-%ld", project_home(),
              (long)time(NULL), (long)getpid());
     return CLI_EXIT_OK;
 }
