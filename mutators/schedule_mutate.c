@@ -8,6 +8,7 @@
 #include "bytes.h"
 #include "frame.h"
 #include "json_mutate.h"
+#include "mutate_common.h"
 #include "rf_config.h"
 #include "rng.h"
 
@@ -33,11 +34,8 @@ struct smut {
     struct sched_step donor[SCHED_MAX_STEPS];
     size_t ndonor;
     uint8_t donor_lanes;
-    uint8_t *input, *donor_buf; /* private copies: out may alias in */
-    size_t input_cap, donor_cap;
-    uint8_t *arena; /* new fields; reset every call */
-    size_t arena_cap, arena_used;
-    struct fmut *fm; /* frames bodies */
+    struct mutate_common_bufs buf; /* input copies; the arena holds new fields */
+    struct fmut *fm;               /* frames bodies */
     uint8_t applied[RF_MUT_STACK + 1];
     const char *detail[RF_MUT_STACK + 1]; /* sub-operation of a body edit, or NULL */
     size_t napplied;
@@ -62,9 +60,7 @@ void smut_free(struct smut *m) {
     if (m == NULL)
         return;
     fmut_free(m->fm);
-    free(m->input);
-    free(m->donor_buf);
-    free(m->arena);
+    mutate_common_free(&m->buf);
     free(m);
 }
 
@@ -72,17 +68,6 @@ void smut_default_opts(struct smut_opts *o, size_t max_size) {
     memset(o, 0, sizeof(*o));
     o->max_size = max_size;
     o->invalid_one_in = RF_SMUT_INVALID_JSON_ONE_IN;
-}
-
-static bool grow(uint8_t **buf, size_t *cap, size_t need) {
-    if (*cap >= need)
-        return true;
-    uint8_t *p = realloc(*buf, need);
-    if (p == NULL)
-        return false;
-    *buf = p;
-    *cap = need;
-    return true;
 }
 
 static void note_extra(struct smut *m, const char *what) {
@@ -167,9 +152,10 @@ struct abuf {
 };
 
 static struct abuf ab_begin(struct smut *m, size_t limit) {
-    size_t free_bytes = m->arena_cap - m->arena_used;
-    return (struct abuf){
-        .p = m->arena + m->arena_used, .cap = limit < free_bytes ? limit : free_bytes, .ok = true};
+    size_t free_bytes = m->buf.arena_cap - m->buf.arena_used;
+    return (struct abuf){.p = m->buf.arena + m->buf.arena_used,
+                         .cap = limit < free_bytes ? limit : free_bytes,
+                         .ok = true};
 }
 
 static void ab_put(struct abuf *b, const void *d, size_t n) {
@@ -189,7 +175,7 @@ static void ab_str(struct abuf *b, const char *s) {
 static const uint8_t *ab_commit(struct smut *m, const struct abuf *b) {
     if (!b->ok)
         return NULL;
-    m->arena_used += b->len;
+    m->buf.arena_used += b->len;
     return b->p;
 }
 
@@ -1061,22 +1047,16 @@ static bool load(struct smut *m, const struct smut_opts *o, const uint8_t *in, s
     m->o = o;
     rng_seed(&m->rng, seed);
     m->napplied = m->nextra = 0;
-    m->arena_used = 0;
-    if (!grow(&m->input, &m->input_cap, in_size + 1) ||
-        !grow(&m->donor_buf, &m->donor_cap, in2_size + 1) ||
-        !grow(&m->arena, &m->arena_cap, SMUT_ARENA_SLOTS * (o->max_size + SMUT_ARENA_SLACK)))
+    if (!mutate_common_load(&m->buf, in, in_size, in2, in2_size,
+                            SMUT_ARENA_SLOTS * (o->max_size + SMUT_ARENA_SLACK)))
         return false;
-    if (in_size > 0)
-        bytes_move(m->input, in, in_size);
-    if (in2 != NULL && in2_size > 0)
-        bytes_move(m->donor_buf, in2, in2_size);
     struct schedule donor;
     m->ndonor = 0;
     m->donor_lanes = 1;
     if (in2 != NULL &&
-        parse_lenient(m->donor_buf, in2_size, &donor, m->donor, &m->ndonor, &salvaged))
+        parse_lenient(m->buf.donor, in2_size, &donor, m->donor, &m->ndonor, &salvaged))
         m->donor_lanes = donor.lanes;
-    if (!parse_lenient(m->input, in_size, &m->s, m->steps, &m->n, &salvaged)) {
+    if (!parse_lenient(m->buf.input, in_size, &m->s, m->steps, &m->n, &salvaged)) {
         fresh(m);
         note_extra(m, "salvage_fresh");
     } else if (salvaged) {
