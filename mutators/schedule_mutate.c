@@ -155,6 +155,18 @@ const uint8_t *smut_ab_commit(struct smut *m, const struct smut_abuf *b) {
     return b->p;
 }
 
+/* Makes b's bytes a step's path or headers (*field, *len, both 16 bits wide); false when b
+ * overflowed. */
+bool smut_set_field16(struct smut *m, const struct smut_abuf *b, const uint8_t **field,
+                      uint16_t *len) {
+    const uint8_t *p = smut_ab_commit(m, b);
+    if (p == NULL)
+        return false;
+    *field = p;
+    *len = (uint16_t)b->len;
+    return true;
+}
+
 /* The longest a field of `old` bytes may become: max_size and the format's width both
  * bound it. */
 size_t smut_field_limit(struct smut *m, size_t old, size_t width_max) {

@@ -11,15 +11,6 @@
 #include "schedule.h"
 #include "schedule_mutate_ops.h"
 
-static bool set_headers(struct smut *m, size_t i, const struct smut_abuf *b) {
-    const uint8_t *p = smut_ab_commit(m, b);
-    if (p == NULL)
-        return false;
-    m->steps[i].headers = p;
-    m->steps[i].headers_len = (uint16_t)b->len;
-    return true;
-}
-
 struct line {
     const uint8_t *p;
     size_t len; /* without the "\r\n" */
@@ -50,6 +41,15 @@ static bool line_is(const struct line *l, const char *name) {
     return true;
 }
 
+/* Picks a step and splits its headers into lines[SMUT_MAX_LINES]; SIZE_MAX (and *n
+ * untouched) when there is no step. */
+static size_t pick_lines(struct smut *m, struct line *lines, size_t *n) {
+    size_t i = smut_pick_step(m);
+    if (i != SIZE_MAX)
+        *n = split_lines(m->steps[i].headers, m->steps[i].headers_len, lines, SMUT_MAX_LINES);
+    return i;
+}
+
 /* Rebuilds step i's headers with line `skip` left out and `add` (may be NULL) at `at`. */
 static bool rebuild_headers(struct smut *m, size_t i, const struct line *lines, size_t n,
                             size_t skip, const struct line *add, size_t at) {
@@ -64,16 +64,13 @@ static bool rebuild_headers(struct smut *m, size_t i, const struct line *lines, 
             smut_ab_str(&b, "\r\n");
         }
     }
-    return set_headers(m, i, &b);
+    return smut_set_field16(m, &b, &m->steps[i].headers, &m->steps[i].headers_len);
 }
 
 bool smut_op_drop_header(struct smut *m) {
-    size_t i = smut_pick_step(m);
     struct line lines[SMUT_MAX_LINES];
-    if (i == SIZE_MAX)
-        return false;
-    size_t n = split_lines(m->steps[i].headers, m->steps[i].headers_len, lines, SMUT_MAX_LINES);
-    if (n == 0)
+    size_t n = 0, i = pick_lines(m, lines, &n);
+    if (i == SIZE_MAX || n == 0)
         return false;
     size_t skip = rng_below(&m->rng, n);
     /* Dropping the credentials is the classic authorization probe: favour it. */
@@ -127,11 +124,10 @@ static const char *const stock_headers[] = {
 };
 
 bool smut_op_add_header(struct smut *m) {
-    size_t i = smut_pick_step(m);
     struct line lines[SMUT_MAX_LINES], add;
+    size_t n = 0, i = pick_lines(m, lines, &n);
     if (i == SIZE_MAX)
         return false;
-    size_t n = split_lines(m->steps[i].headers, m->steps[i].headers_len, lines, SMUT_MAX_LINES);
     if (rng_one_in(&m->rng, 2) || !donor_line(m, NULL, &add)) {
         const char *s = stock_headers[rng_below(&m->rng, COUNT_OF(stock_headers))];
         add = (struct line){(const uint8_t *)s, strlen(s)};
@@ -172,12 +168,9 @@ static void put_header_value(struct smut *m, struct smut_abuf *b, const struct l
 /* Swaps a bearer token for another endpoint's or step's (acting as another user), or
  * rewrites a header's value. */
 bool smut_op_alter_header(struct smut *m) {
-    size_t i = smut_pick_step(m);
     struct line lines[SMUT_MAX_LINES], with;
-    if (i == SIZE_MAX)
-        return false;
-    size_t n = split_lines(m->steps[i].headers, m->steps[i].headers_len, lines, SMUT_MAX_LINES);
-    if (n == 0)
+    size_t n = 0, i = pick_lines(m, lines, &n);
+    if (i == SIZE_MAX || n == 0)
         return false;
     size_t k = rng_below(&m->rng, n);
     for (size_t j = 0; j < n; j++)

@@ -83,6 +83,8 @@ void smut_ab_str(struct smut_abuf *b, const char *s);
 /* The bytes, now the arena's; NULL when b overflowed. */
 const uint8_t *smut_ab_commit(struct smut *m, const struct smut_abuf *b);
 size_t smut_field_limit(struct smut *m, size_t old, size_t width_max);
+bool smut_set_field16(struct smut *m, const struct smut_abuf *b, const uint8_t **field,
+                      uint16_t *len);
 
 /* ---- values from the model and the dictionary ------------------------------------------- */
 

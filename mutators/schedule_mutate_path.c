@@ -14,12 +14,7 @@
 #define SMUT_MAX_SEGMENTS 16
 
 static bool set_path(struct smut *m, size_t i, const struct smut_abuf *b) {
-    const uint8_t *p = smut_ab_commit(m, b);
-    if (p == NULL)
-        return false;
-    m->steps[i].path = p;
-    m->steps[i].path_len = (uint16_t)b->len;
-    return true;
+    return smut_set_field16(m, b, &m->steps[i].path, &m->steps[i].path_len);
 }
 
 bool smut_op_set_endpoint(struct smut *m) {
