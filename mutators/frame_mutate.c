@@ -8,6 +8,7 @@
 #include "bytes.h"
 #include "fixup.h"
 #include "frame.h"
+#include "mutate_common.h"
 #include "rf_config.h"
 #include "rng.h"
 
@@ -21,12 +22,7 @@ struct fmut {
     size_t total; /* serialized size of frames[0..n) */
     struct frame donor[RF_MUT_MAX_FRAMES];
     size_t ndonor;
-    uint8_t *input; /* private copies: the engine may pass `out` aliasing `in` */
-    size_t input_cap;
-    uint8_t *donor_buf;
-    size_t donor_cap;
-    uint8_t *arena; /* edited payloads; reset every call */
-    size_t arena_cap, arena_used;
+    struct mutate_common_bufs buf; /* input copies; the arena holds edited payloads */
     struct rng rng;
     const struct fmut_opts *o;
     /* What the last call did, kept as op numbers: formatting names on every call would
@@ -54,9 +50,7 @@ struct fmut *fmut_new(void) {
 void fmut_free(struct fmut *m) {
     if (m == NULL)
         return;
-    free(m->input);
-    free(m->donor_buf);
-    free(m->arena);
+    mutate_common_free(&m->buf);
     free(m);
 }
 
@@ -65,17 +59,6 @@ void fmut_default_opts(struct fmut_opts *o, size_t max_size) {
     o->max_size = max_size;
     o->max_frame_len = RF_FRAME_MAX_LEN_DEFAULT;
     o->lie_one_in = RF_MUT_LIE_ONE_IN;
-}
-
-static bool grow(uint8_t **buf, size_t *cap, size_t need) {
-    if (*cap >= need)
-        return true;
-    uint8_t *p = realloc(*buf, need);
-    if (p == NULL)
-        return false;
-    *buf = p;
-    *cap = need;
-    return true;
 }
 
 /* ---- working-set helpers ------------------------------------------------------------ */
@@ -97,12 +80,12 @@ static size_t pick_frame(struct fmut *m, size_t min_len) {
 /* Makes frame i's payload writable with `extra` spare bytes; NULL when the arena is full. */
 static uint8_t *edit_payload(struct fmut *m, size_t i, size_t extra) {
     size_t need = (size_t)m->frames[i].len + extra;
-    if (m->arena_cap - m->arena_used < need)
+    if (m->buf.arena_cap - m->buf.arena_used < need)
         return NULL;
-    uint8_t *p = m->arena + m->arena_used;
+    uint8_t *p = m->buf.arena + m->buf.arena_used;
     if (m->frames[i].len > 0)
         bytes_move(p, m->frames[i].data, m->frames[i].len);
-    m->arena_used += need;
+    m->buf.arena_used += need;
     m->frames[i].data = p;
     return p;
 }
@@ -351,14 +334,14 @@ static bool op_insert_frame(struct fmut *m) {
     if (t != NULL && rng_one_in(&m->rng, 2))
         return insert_view(m, at, (struct frame){.data = t->data, .len = t->len});
     size_t n = rng_below(&m->rng, 17);
-    if (m->arena_cap - m->arena_used < n)
+    if (m->buf.arena_cap - m->buf.arena_used < n)
         return false;
-    uint8_t *p = m->arena + m->arena_used;
+    uint8_t *p = m->buf.arena + m->buf.arena_used;
     for (size_t k = 0; k < n; k++)
         p[k] = (uint8_t)rng_next(&m->rng);
     if (!insert_view(m, at, (struct frame){.data = p, .len = (uint32_t)n}))
         return false;
-    m->arena_used += n;
+    m->buf.arena_used += n;
     return true;
 }
 
@@ -470,22 +453,16 @@ static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, s
     rng_seed(&m->rng, seed);
     m->napplied = 0;
     m->extra = NULL;
-    m->arena_used = 0;
     size_t arena_need = FMUT_ARENA_SLOTS * (o->max_size + FMUT_ARENA_SLACK);
-    if (!grow(&m->input, &m->input_cap, in_size + 1) ||
-        !grow(&m->donor_buf, &m->donor_cap, in2_size + 1) ||
-        !grow(&m->arena, &m->arena_cap, arena_need))
+    if (!mutate_common_load(&m->buf, in, in_size, in2, in2_size, arena_need))
         return false;
-    if (in_size > 0)
-        bytes_move(m->input, in, in_size);
-    m->n = frame_split_lenient(m->input, in_size, o->max_frame_len, m->frames, RF_MUT_MAX_FRAMES);
+    m->n =
+        frame_split_lenient(m->buf.input, in_size, o->max_frame_len, m->frames, RF_MUT_MAX_FRAMES);
     m->total = frame_serialized_size(m->frames, m->n);
     m->ndonor = 0;
-    if (in2 != NULL && in2_size > 0) {
-        bytes_move(m->donor_buf, in2, in2_size);
-        m->ndonor = frame_split_lenient(m->donor_buf, in2_size, o->max_frame_len, m->donor,
+    if (in2 != NULL && in2_size > 0)
+        m->ndonor = frame_split_lenient(m->buf.donor, in2_size, o->max_frame_len, m->donor,
                                         RF_MUT_MAX_FRAMES);
-    }
     return true;
 }
 
@@ -555,7 +532,7 @@ static size_t emit(struct fmut *m, uint8_t *out, bool may_lie) {
         /* An empty stream is valid but useless to a decoder: emit one empty frame. */
         if (m->o->max_size < FRAME_HEADER_LEN)
             return 0;
-        insert_view(m, 0, (struct frame){.data = m->arena, .len = 0});
+        insert_view(m, 0, (struct frame){.data = m->buf.arena, .len = 0});
     }
     size_t n = frame_serialize(m->frames, m->n, out, m->o->max_size);
     if (m->o->fixups != NULL && m->o->fixups->count > 0 &&

@@ -46,12 +46,9 @@ RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
 RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,
                                  uint8_t *add_buf, size_t add_buf_size, size_t max_size) {
     struct afl_glue *g = data;
-    if (!afl_glue_reserve(&g->out, &g->out_cap, max_size)) {
-        *out_buf = buf; /* AFL++ treats an unchanged buffer as a no-op mutation */
+    if (!afl_glue_out_buf(&g->out, &g->out_cap, max_size, buf, out_buf))
         return buf_size;
-    }
     g->opts.max_size = max_size;
-    *out_buf = g->out;
     return fmut_mutate(g->mut, &g->opts, buf, buf_size, add_buf, add_buf_size, g->out,
                        rng_next(&g->rng));
 }

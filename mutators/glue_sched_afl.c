@@ -50,28 +50,22 @@ RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
     struct afl_sched_glue *g = calloc(1, sizeof(*g));
     if (g == NULL)
         return NULL;
-    if (!glue_sched_env_load(&g->env)) {
-        free(g);
-        return NULL;
-    }
-    if ((g->mut = smut_new()) == NULL) {
-        glue_sched_env_free(&g->env);
-        free(g);
-        return NULL;
-    }
+    if (!glue_sched_env_load(&g->env) || (g->mut = smut_new()) == NULL)
+        goto fail;
     rng_seed(&g->rng, seed);
     return g;
+fail:
+    glue_sched_env_free(&g->env); /* a failed load leaves a zeroed env: freeing it is a no-op */
+    free(g);
+    return NULL;
 }
 
 RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,
                                  uint8_t *add_buf, size_t add_buf_size, size_t max_size) {
     struct afl_sched_glue *g = data;
-    if (!afl_glue_reserve(&g->out, &g->out_cap, max_size)) {
-        *out_buf = buf; /* AFL++ treats an unchanged buffer as a no-op mutation */
+    if (!afl_glue_out_buf(&g->out, &g->out_cap, max_size, buf, out_buf))
         return buf_size;
-    }
     g->env.opts.max_size = max_size;
-    *out_buf = g->out;
     return smut_mutate(g->mut, &g->env.opts, buf, buf_size, add_buf, add_buf_size, g->out,
                        rng_next(&g->rng));
 }

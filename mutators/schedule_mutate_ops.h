@@ -1,0 +1,129 @@
+/* Inside the schedule mutator (schedule_mutate.h); not installed, included only by its own
+ * files: the working state, the helpers its operations share (schedule_mutate.c), and the
+ * operations, one file per kind:
+ *   schedule_mutate_steps.c    steps, lanes, barrier groups, delays, methods; the header
+ *                              frame's repeat, jitter and flags; splicing
+ *   schedule_mutate_path.c     endpoints, {name} segments, query strings
+ *   schedule_mutate_headers.c  header lines
+ *   schedule_mutate_body.c     bodies by kind: JSON, frame streams, raw bytes
+ * An operation returns false when it does not apply; the driver then draws another. Every
+ * random choice goes through m->rng, so a seed gives the same edits. */
+#ifndef RF_SCHEDULE_MUTATE_OPS_H
+#define RF_SCHEDULE_MUTATE_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame_mutate.h"
+#include "mutate_common.h"
+#include "rf_config.h"
+#include "rng.h"
+#include "sched_model.h"
+#include "schedule.h"
+#include "schedule_mutate.h"
+
+/* Longest header line or query parameter the operations parse out of a field. */
+#define SMUT_MAX_LINES 64
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+struct smut {
+    const struct smut_opts *o;
+    struct rng rng;
+    struct schedule s; /* header fields; s.steps points at steps when serializing */
+    struct sched_step steps[SCHED_MAX_STEPS];
+    size_t n;
+    struct sched_step donor[SCHED_MAX_STEPS];
+    size_t ndonor;
+    uint8_t donor_lanes;
+    struct mutate_common_bufs buf; /* input copies; the arena holds new fields */
+    struct fmut *fm;               /* frames bodies */
+    uint8_t applied[RF_MUT_STACK + 1];
+    const char *detail[RF_MUT_STACK + 1]; /* sub-operation of a body edit, or NULL */
+    size_t napplied;
+    const char *extra[4]; /* "salvage_prefix", "json_broken", "crossover_lanes", ... */
+    size_t nextra;
+    char desc[256];
+    uint64_t counts[SMUT_OP_COUNT];
+};
+
+/* Notes for smut_describe: something the call did besides its operations, and the
+ * sub-operation of the operation being applied. */
+void smut_note_extra(struct smut *m, const char *what);
+void smut_record_detail(struct smut *m, const char *what);
+
+/* ---- sizes and the step list ------------------------------------------------------------ */
+
+size_t smut_step_size(const struct sched_step *st);
+/* Bytes left below max_size. */
+size_t smut_room(const struct smut *m);
+/* False, with nothing changed, when the step list is full or st does not fit. */
+bool smut_insert_step(struct smut *m, size_t at, struct sched_step st);
+struct sched_step smut_remove_step(struct smut *m, size_t at);
+/* A random step; SIZE_MAX when there is none. */
+size_t smut_pick_step(struct smut *m);
+uint8_t smut_new_group(struct smut *m);
+uint8_t smut_other_lane(struct smut *m, uint8_t lane);
+void smut_remap_lanes(struct smut *m);
+
+/* ---- arena builder: new field bytes, sized against a limit ------------------------------- */
+
+/* Bytes being written at the arena's end; ok turns false, and stays, when a write would
+ * pass cap. Nothing is taken from the arena until smut_ab_commit. */
+struct smut_abuf {
+    uint8_t *p;
+    size_t len, cap;
+    bool ok;
+};
+
+struct smut_abuf smut_ab_begin(struct smut *m, size_t limit);
+void smut_ab_put(struct smut_abuf *b, const void *d, size_t n);
+void smut_ab_str(struct smut_abuf *b, const char *s);
+/* The bytes, now the arena's; NULL when b overflowed. */
+const uint8_t *smut_ab_commit(struct smut *m, const struct smut_abuf *b);
+size_t smut_field_limit(struct smut *m, size_t old, size_t width_max);
+bool smut_set_field16(struct smut *m, const struct smut_abuf *b, const uint8_t **field,
+                      uint16_t *len);
+
+/* ---- values from the model and the dictionary ------------------------------------------- */
+
+/* The model when it has endpoints, else NULL. */
+const struct sched_model *smut_model(const struct smut *m);
+void smut_put_value(struct smut *m, struct smut_abuf *b, const char *name, size_t name_len);
+/* Writes template tmpl with a value for each {name}. */
+void smut_fill_template(struct smut *m, struct smut_abuf *b, const char *tmpl);
+bool smut_step_from_model(struct smut *m, struct sched_step *st);
+
+/* ---- the operations, in table order (smut_ops in schedule_mutate.c) ---------------------- */
+
+bool smut_op_add_step(struct smut *m);
+bool smut_op_delete_step(struct smut *m);
+bool smut_op_dup_step(struct smut *m);
+bool smut_op_swap_steps(struct smut *m);
+bool smut_op_move_step(struct smut *m);
+bool smut_op_set_lane(struct smut *m);
+bool smut_op_set_lanes(struct smut *m);
+bool smut_op_join_barrier(struct smut *m);
+bool smut_op_leave_barrier(struct smut *m);
+bool smut_op_set_delay(struct smut *m);
+bool smut_op_set_method(struct smut *m);
+
+bool smut_op_set_endpoint(struct smut *m);
+bool smut_op_set_path_param(struct smut *m);
+bool smut_op_mutate_query(struct smut *m);
+
+bool smut_op_drop_header(struct smut *m);
+bool smut_op_add_header(struct smut *m);
+bool smut_op_alter_header(struct smut *m);
+
+bool smut_op_body_json(struct smut *m);
+bool smut_op_body_frames(struct smut *m);
+bool smut_op_body_raw(struct smut *m);
+
+bool smut_op_set_repeat(struct smut *m);
+bool smut_op_set_jitter(struct smut *m);
+bool smut_op_set_flags(struct smut *m);
+bool smut_op_splice_steps(struct smut *m);
+
+#endif
