@@ -1,4 +1,4 @@
-/* The service supervisor of http mode (see supervisor.h).
+/* The service supervisor of http mode (see http_supervisor.h).
  *
  * Output path: the service's stdout and stderr share one pipe. Whoever reads it (the
  * reader thread, or a harness call that needs everything written so far) reads under
@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <regex.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
-#include "fileio.h"
 #include "http_addr.h"
 #include "log.h"
-#include "subproc.h"
 #include "http_oracle.h"
-#include "target_config.h"
 
 extern char **environ;
 
@@ -82,17 +76,8 @@ const char *svc_error(void) {
     return svc_err;
 }
 
-/* Records the reason (first line in svc_error()) and logs it. */
-__attribute__((format(printf, 1, 2))) static void fail_with(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(svc_err, sizeof(svc_err), fmt, ap);
-    va_end(ap);
-    LOG_E("%s", svc_err);
-    char *nl = strchr(svc_err, '\n');
-    if (nl != NULL)
-        *nl = '\0';
-}
+/* Logs the reason and keeps its first line for svc_error(). */
+#define fail_with(...) log_error_kept(svc_err, sizeof(svc_err), __VA_ARGS__)
 
 static double now_s(void) {
     struct timespec ts;
@@ -573,7 +558,7 @@ static bool wait_healthy(struct svc *s, double deadline) {
 }
 
 static void log_tail(struct svc *s) {
-    char tail[RF_SVC_FAIL_TAIL + 1];
+    char tail[RF_SERVICE_FAIL_TAIL + 1];
     tail_since(s, s->run_mark, tail, sizeof(tail));
     LOG_E("svc: last output of %s%s%s:\n%s", s->argv[0], s->log_path ? " (all of it in " : "",
           s->log_path ? s->log_path : "", tail[0] ? tail : "(none)");
@@ -681,6 +666,17 @@ static bool compile_ready(struct svc *s) {
         return false;
     }
     return true;
+}
+
+void svc_opts_from_config(struct svc_opts *o, const struct service_config *c) {
+    *o = (struct svc_opts){.argv = c->argv,
+                           .env = (const char *const *)c->env,
+                           .cwd = c->cwd,
+                           .ready_regex = c->ready_regex,
+                           .health_path = c->health_path,
+                           .allow_non_loopback = c->allow_non_loopback,
+                           .start_timeout_ms = RF_SVC_START_TIMEOUT_MS,
+                           .log_path = c->log_path};
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -829,413 +825,4 @@ size_t svc_history(const struct svc *s, const uint8_t **datas, size_t *lens, siz
         lens[k] = s->hist_len[i];
     }
     return n;
-}
-
-/* ---- svc_config_load: the target config's "service" section ------------------------------ */
-
-struct cfg_ctx {
-    const char *file; /* for errors */
-    const char *out;  /* {out} */
-    const char *addr; /* {addr} */
-};
-
-/* A growable string; ok goes false on allocation failure. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool ok;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n) {
-    if (!b->ok)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->ok = false;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-/* Expands {out} and {addr}; any other {name} is a mistake worth naming. */
-static char *expand(const struct cfg_ctx *x, const char *in, const char *at) {
-    struct sbuf b = {.ok = true};
-    sb_add(&b, "", 0);
-    while (*in != '\0') {
-        const char *open = strchr(in, '{');
-        if (open == NULL) {
-            sb_add(&b, in, strlen(in));
-            break;
-        }
-        sb_add(&b, in, (size_t)(open - in));
-        if (strncmp(open, "{out}", 5) == 0) {
-            sb_add(&b, x->out, strlen(x->out));
-            in = open + 5;
-        } else if (strncmp(open, "{addr}", 6) == 0) {
-            sb_add(&b, x->addr, strlen(x->addr));
-            in = open + 6;
-        } else {
-            fail_with("%s: %s: unknown placeholder in \"%s\" (known: {out}, {addr})", x->file, at,
-                      open);
-            free(b.p);
-            return NULL;
-        }
-    }
-    if (!b.ok) {
-        fail_with("%s: %s: out of memory", x->file, at);
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
-}
-
-/* An array of strings, expanded; NULL (with the error) when absent and required, not an
- * array of strings, or empty. *present tells absent from invalid. */
-static char **string_array(const struct cfg_ctx *x, const cJSON *sec, const char *key,
-                           bool *present) {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(sec, key);
-    *present = a != NULL;
-    if (a == NULL)
-        return NULL;
-    int n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : 0;
-    if (n == 0) {
-        fail_with("%s: service.%s: expected a non-empty array of strings (program, arguments...)",
-                  x->file, key);
-        return NULL;
-    }
-    char **v = calloc((size_t)n + 1, sizeof(*v));
-    int i = 0;
-    for (const cJSON *e = a->child; v != NULL && e != NULL; e = e->next, i++) {
-        char at[64];
-        snprintf(at, sizeof(at), "service.%s[%d]", key, i);
-        if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
-            fail_with("%s: %s: expected a non-empty string", x->file, at);
-            goto fail;
-        }
-        if ((v[i] = expand(x, e->valuestring, at)) == NULL)
-            goto fail;
-    }
-    if (v == NULL)
-        fail_with("%s: service.%s: out of memory", x->file, key);
-    return v;
-fail:
-    free_strv(v);
-    return NULL;
-}
-
-/* An optional string member; false (with the error) when present and not a string. */
-static bool opt_string(const struct cfg_ctx *x, const cJSON *obj, const char *at, const char *key,
-                       const char **out) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return true;
-    if (!cJSON_IsString(v)) {
-        fail_with("%s: %s.%s: expected a string", x->file, at, key);
-        return false;
-    }
-    *out = v->valuestring;
-    return true;
-}
-
-/* A growable NULL-terminated vector of owned strings. */
-struct strv {
-    char **v;
-    size_t n;
-    bool ok;
-};
-
-static void sv_push(struct strv *sv, char *s) {
-    char **v = s && sv->ok ? realloc(sv->v, (sv->n + 2) * sizeof(*v)) : NULL;
-    if (v == NULL) {
-        free(s);
-        sv->ok = false;
-        return;
-    }
-    v[sv->n++] = s;
-    v[sv->n] = NULL;
-    sv->v = v;
-}
-
-static char *key_value(const char *k, const char *v) {
-    size_t n = strlen(k) + strlen(v) + 2;
-    char *s = malloc(n);
-    if (s != NULL)
-        snprintf(s, n, "%s=%s", k, v);
-    return s;
-}
-
-/* Adds an env object's entries ("KEY": "value", expanded). */
-static bool add_env_object(const struct cfg_ctx *x, const cJSON *obj, const char *at,
-                           struct strv *sv) {
-    if (obj == NULL)
-        return true;
-    if (!cJSON_IsObject(obj)) {
-        fail_with("%s: %s: expected an object of NAME: \"value\"", x->file, at);
-        return false;
-    }
-    for (const cJSON *e = obj->child; e != NULL; e = e->next) {
-        if (e->string[0] == '\0' || strchr(e->string, '=') || !cJSON_IsString(e)) {
-            fail_with("%s: %s.%s: expected a string value under a name without '='", x->file, at,
-                      e->string);
-            return false;
-        }
-        char *v = expand(x, e->valuestring, at);
-        if (v == NULL)
-            return false;
-        sv_push(sv, key_value(e->string, v));
-        free(v);
-    }
-    return true;
-}
-
-static bool variant_env(const struct cfg_ctx *x, const struct tcfg *c, const char *variant,
-                        struct strv *sv) {
-    if (variant == NULL)
-        return true;
-    const cJSON *vars = tcfg_section(c, "variants");
-    const cJSON *v = cJSON_IsObject(vars) ? cJSON_GetObjectItemCaseSensitive(vars, variant) : NULL;
-    if (!cJSON_IsObject(v)) {
-        fail_with("%s: variants: no variant \"%s\"", x->file, variant);
-        return false;
-    }
-    char at[128];
-    snprintf(at, sizeof(at), "variants.%s.env", variant);
-    return add_env_object(x, cJSON_GetObjectItemCaseSensitive(v, "env"), at, sv);
-}
-
-static bool build_env(const struct cfg_ctx *x, const struct tcfg *c, const cJSON *sec,
-                      const char *variant, const char *const *extra, struct svc_config *out) {
-    struct strv sv = {.ok = true};
-    if (!variant_env(x, c, variant, &sv) ||
-        !add_env_object(x, cJSON_GetObjectItemCaseSensitive(sec, "env"), "service.env", &sv))
-        goto fail;
-    for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
-        sv_push(&sv, strdup(extra[i]));
-    if (!sv.ok) {
-        fail_with("%s: service.env: out of memory", x->file);
-        goto fail;
-    }
-    if (sv.v == NULL && (sv.v = calloc(1, sizeof(*sv.v))) == NULL) {
-        fail_with("%s: service.env: out of memory", x->file);
-        return false;
-    }
-    out->env = sv.v;
-    return true;
-fail:
-    free_strv(sv.v);
-    return false;
-}
-
-static void join_argv(char *const *argv, char *buf, size_t cap) {
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; argv[i] != NULL && n < cap; i++) {
-        int w = snprintf(buf + n, cap - n, "%s%s", i ? " " : "", argv[i]);
-        if (w < 0)
-            break;
-        n += (size_t)w;
-    }
-}
-
-/* The last bytes of a file, NUL-terminated ("" when unreadable). */
-static void file_tail(const char *path, char *buf, size_t cap) {
-    buf[0] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    off_t size = lseek(fd, 0, SEEK_END);
-    off_t from = size > (off_t)(cap - 1) ? size - (off_t)(cap - 1) : 0;
-    ssize_t n = size > 0 ? pread(fd, buf, (size_t)(size - from), from) : 0;
-    buf[n > 0 ? n : 0] = '\0';
-    close(fd);
-}
-
-static bool run_build(const struct cfg_ctx *x, const struct tcfg *c, char *const *argv) {
-    char log[4096 + 32], cmd[1024];
-    snprintf(log, sizeof(log), "%s/service-build.log", x->out);
-    join_argv(argv, cmd, sizeof(cmd));
-    unlink(log); /* the tail shown on failure must be this build's */
-    LOG_I("svc: building the service: %s", cmd);
-    struct subproc_opts so = {.argv = argv,
-                              .cwd = c->dir[0] ? c->dir : NULL,
-                              .output_path = log,
-                              .timeout_s = RF_SVC_BUILD_TIMEOUT_S};
-    struct subproc_result r;
-    if (subproc_run(&so, &r) && !r.timed_out && r.signal == 0 && r.exit_code == 0)
-        return true;
-    char tail[RF_SVC_FAIL_TAIL + 1];
-    file_tail(log, tail, sizeof(tail));
-    fail_with("%s: service.build: `%s` failed (%s %d) in %s", x->file, cmd,
-              r.timed_out ? "timed out, signal"
-              : r.signal  ? "signal"
-                          : "exit code",
-              r.signal ? r.signal : r.exit_code, c->dir[0] ? c->dir : ".");
-    /* apart: svc_error() keeps one line, and the tail is longer than its buffer */
-    LOG_E("%s: service.build: its output (all of it in %s):\n%s", x->file, log,
-          tail[0] ? tail : "(none)");
-    return false;
-}
-
-static bool absolute_dir(const char *dir, char *buf, size_t cap) {
-    char cwd[4096];
-    int w;
-    if (dir[0] == '/')
-        w = snprintf(buf, cap, "%s", dir);
-    else if (getcwd(cwd, sizeof(cwd)) != NULL)
-        w = snprintf(buf, cap, "%s/%s", cwd, dir);
-    else
-        return false;
-    return w > 0 && (size_t)w < cap && fileio_mkdirs(buf);
-}
-
-/* This module's keys, then those the http harness and the endpoint model read. */
-static const char *const service_keys[] = {"build",
-                                           "command",
-                                           "env",
-                                           "addr",
-                                           "ready_line",
-                                           "health",
-                                           "allow_non_loopback",
-                                           "path_params",
-                                           "reset",
-                                           "invariant",
-                                           "fail_on_5xx",
-                                           "allow_5xx",
-                                           "expect"};
-
-/* Unknown keys are warned about, not refused: other modules read this section too, and a
- * key added there must not break configs here. */
-static void warn_unknown(const struct cfg_ctx *x, const cJSON *sec) {
-    for (const cJSON *e = sec->child; e != NULL; e = e->next) {
-        bool known = false;
-        for (size_t i = 0; i < sizeof(service_keys) / sizeof(service_keys[0]) && !known; i++)
-            known = strcmp(e->string, service_keys[i]) == 0;
-        if (!known)
-            LOG_W("%s: service: unknown key \"%s\" (ignored)", x->file, e->string);
-    }
-}
-
-static bool load_scalars(const struct cfg_ctx *x, const cJSON *sec, struct svc_config *out) {
-    const char *ready = NULL, *health = NULL;
-    if (!opt_string(x, sec, "service", "ready_line", &ready) ||
-        !opt_string(x, sec, "service", "health", &health))
-        return false;
-    if (ready == NULL) {
-        fail_with("%s: service.ready_line: missing (an ERE whose group 1 captures the URL the "
-                  "service prints when ready)",
-                  x->file);
-        return false;
-    }
-    regex_t re;
-    int rc = regcomp(&re, ready, REG_EXTENDED);
-    size_t groups = rc == 0 ? re.re_nsub : 0;
-    if (rc == 0)
-        regfree(&re);
-    if (rc != 0 || groups < 1) {
-        fail_with("%s: service.ready_line: %s", x->file,
-                  rc ? "not a POSIX extended regex" : "needs a group ( ) capturing the URL");
-        return false;
-    }
-    if (health != NULL && health[0] != '/') {
-        fail_with("%s: service.health: expected a path starting with '/'", x->file);
-        return false;
-    }
-    const cJSON *anl = cJSON_GetObjectItemCaseSensitive(sec, "allow_non_loopback");
-    if (anl != NULL && !cJSON_IsBool(anl)) {
-        fail_with("%s: service.allow_non_loopback: expected true or false", x->file);
-        return false;
-    }
-    out->opts.allow_non_loopback = cJSON_IsTrue(anl);
-    out->ready_regex = strdup(ready);
-    out->health_path = health ? strdup(health) : NULL;
-    if (out->ready_regex == NULL || (health && out->health_path == NULL)) {
-        fail_with("%s: service: out of memory", x->file);
-        return false;
-    }
-    return true;
-}
-
-static bool load_commands(const struct cfg_ctx *x, const struct tcfg *c, const cJSON *sec,
-                          struct svc_config *out) {
-    bool present;
-    out->argv = string_array(x, sec, "command", &present);
-    if (out->argv == NULL) {
-        if (!present)
-            fail_with("%s: service.command: missing (the service's program and arguments)",
-                      x->file);
-        return false;
-    }
-    char **build = string_array(x, sec, "build", &present);
-    if (present && build == NULL)
-        return false;
-    bool ok = build == NULL || run_build(x, c, build);
-    free_strv(build);
-    return ok;
-}
-
-static bool finish_paths(const struct tcfg *c, const char *out_abs, struct svc_config *out) {
-    size_t n = strlen(out_abs) + sizeof("/service.log");
-    out->log_path = malloc(n);
-    out->cwd = c->dir[0] ? strdup(c->dir) : NULL;
-    if (out->log_path == NULL || (c->dir[0] && out->cwd == NULL)) {
-        fail_with("%s: service: out of memory", c->path);
-        return false;
-    }
-    snprintf(out->log_path, n, "%s/service.log", out_abs);
-    return true;
-}
-
-bool svc_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
-                     const char *const *extra_env, struct svc_config *out) {
-    memset(out, 0, sizeof(*out));
-    svc_err[0] = '\0';
-    char out_abs[4096];
-    struct cfg_ctx x = {.file = c->path, .out = out_abs, .addr = out->addr};
-    const cJSON *sec = tcfg_section(c, "service");
-    if (!cJSON_IsObject(sec)) {
-        fail_with("%s: service: %s", c->path,
-                  sec ? "expected an object" : "missing (http mode needs the service's command)");
-        return false;
-    }
-    const char *addr = "127.0.0.1:0";
-    if (!opt_string(&x, sec, "service", "addr", &addr))
-        return false;
-    snprintf(out->addr, sizeof(out->addr), "%s", addr);
-    if (!absolute_dir(out_dir, out_abs, sizeof(out_abs))) {
-        fail_with("%s: cannot use %s as the output directory", c->path, out_dir);
-        return false;
-    }
-    warn_unknown(&x, sec);
-    if (!load_scalars(&x, sec, out) || !build_env(&x, c, sec, variant, extra_env, out) ||
-        !finish_paths(c, out_abs, out) || !load_commands(&x, c, sec, out))
-        goto fail;
-    out->opts = (struct svc_opts){.argv = out->argv,
-                                  .env = (const char *const *)out->env,
-                                  .cwd = out->cwd,
-                                  .ready_regex = out->ready_regex,
-                                  .health_path = out->health_path,
-                                  .allow_non_loopback = out->opts.allow_non_loopback,
-                                  .start_timeout_ms = RF_SVC_START_TIMEOUT_MS,
-                                  .log_path = out->log_path};
-    return true;
-fail:
-    svc_config_free(out);
-    return false;
-}
-
-void svc_config_free(struct svc_config *sc) {
-    free_strv(sc->argv);
-    free_strv(sc->env);
-    free(sc->cwd);
-    free(sc->ready_regex);
-    free(sc->health_path);
-    free(sc->log_path);
-    memset(sc, 0, sizeof(*sc));
 }
