@@ -1,16 +1,11 @@
-/* The service supervisor of http mode (see http_supervisor.h).
- *
- * Output path: the service's stdout and stderr share one pipe. Whoever reads it (the
- * reader thread, or a harness call that needs everything written so far) reads under
- * s->mu, so "the pipe is empty and we hold the lock" means every byte the service wrote
- * before is in the ring and the log. */
+/* The service supervisor of http mode (see http_supervisor.h). What the service writes is
+ * read by http_output.h; this file starts, checks, stops and reaps the process. */
 #define _GNU_SOURCE
 #include "http_supervisor.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <regex.h>
 #include <signal.h>
@@ -23,6 +18,7 @@
 #include <unistd.h>
 
 #include "http_addr.h"
+#include "http_output.h"
 #include "log.h"
 #include "http_oracle.h"
 
@@ -37,6 +33,7 @@ struct svc {
     regex_t re;
     bool re_ok;
     int log_fd;
+    struct http_output *out; /* NULL until the log is open */
 
     /* the current run; touched by the harness thread only */
     pid_t pid;
@@ -46,20 +43,8 @@ struct svc {
     double started_at, died_at; /* monotonic seconds */
     time_t died_wall;
     uint64_t run_mark; /* output position at the start of this run */
-    char url[256];
+    char url[256];     /* announced on the ready line */
     char addr[HADDR_NUMERIC_MAX + HADDR_PORT_MAX + 4];
-
-    /* output; guarded by mu */
-    pthread_mutex_t mu;
-    pthread_t reader;
-    bool reader_on;
-    int out_fd, wake_rd, wake_wr;
-    bool eof, ready, log_failed;
-    char line[RF_SVC_LINE_MAX];
-    size_t line_len;
-    uint64_t total; /* bytes ever read; ring holds the last RF_SVC_OUTPUT_RING */
-    char ring[RF_SVC_OUTPUT_RING];
-    char rbuf[16384];
 
     /* input history, a ring; slot (hist_next - 1) is the newest */
     uint8_t *hist[RF_SVC_HISTORY];
@@ -91,157 +76,14 @@ static void sleep_ms(unsigned ms) {
         ;
 }
 
-static bool write_all(int fd, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* ---- output: ring, log, ready line (callers hold s->mu) ---------------------------------- */
-
-static void ring_put(struct svc *s, const char *p, size_t n) {
-    if (n > RF_SVC_OUTPUT_RING) { /* only the tail survives anyway */
-        s->total += n - RF_SVC_OUTPUT_RING;
-        p += n - RF_SVC_OUTPUT_RING;
-        n = RF_SVC_OUTPUT_RING;
-    }
-    size_t at = (size_t)(s->total % RF_SVC_OUTPUT_RING), first = RF_SVC_OUTPUT_RING - at;
-    if (first > n)
-        first = n;
-    memcpy(s->ring + at, p, first);
-    memcpy(s->ring, p + first, n - first);
-    s->total += n;
-}
-
-/* Copies n bytes of the stream from position from (both within the ring) to dst. */
-static void ring_get(const struct svc *s, uint64_t from, size_t n, char *dst) {
-    size_t at = (size_t)(from % RF_SVC_OUTPUT_RING), first = RF_SVC_OUTPUT_RING - at;
-    if (first > n)
-        first = n;
-    memcpy(dst, s->ring + at, first);
-    memcpy(dst + first, s->ring, n - first);
-}
-
-static uint64_t ring_oldest(const struct svc *s) {
-    return s->total > RF_SVC_OUTPUT_RING ? s->total - RF_SVC_OUTPUT_RING : 0;
-}
-
-static void match_ready(struct svc *s) {
-    regmatch_t m[2];
-    if (s->line_len > 0 && s->line[s->line_len - 1] == '\r')
-        s->line_len--;
-    s->line[s->line_len] = '\0';
-    if (regexec(&s->re, s->line, 2, m, 0) != 0 || m[1].rm_so < 0)
-        return;
-    size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
-    if (n >= sizeof(s->url))
-        n = sizeof(s->url) - 1;
-    memcpy(s->url, s->line + m[1].rm_so, n);
-    s->url[n] = '\0';
-    s->ready = true;
-}
-
-/* Lines are matched until the ready line is seen; after that output is only kept. */
-static void scan_lines(struct svc *s, const char *p, size_t n) {
-    for (size_t i = 0; i < n && !s->ready; i++) {
-        if (p[i] == '\n') {
-            match_ready(s);
-            s->line_len = 0;
-        } else if (s->line_len < sizeof(s->line) - 1) {
-            s->line[s->line_len++] = p[i];
-        }
-    }
-}
-
-static void consume(struct svc *s, const char *p, size_t n) {
-    if (s->log_fd >= 0 && !s->log_failed && !write_all(s->log_fd, p, n)) {
-        s->log_failed = true; /* once: the ring still has the output */
-        PLOG_E("svc: writing the service log %s", s->log_path);
-    }
-    ring_put(s, p, n);
-    scan_lines(s, p, n);
-}
-
-/* Reads what the pipe holds, without blocking. Bounded, so a service writing without a
- * pause cannot keep a harness call here; the reader thread takes the rest. */
-static void drain_locked(struct svc *s) {
-    for (int reads = 0; s->out_fd >= 0 && !s->eof && reads < 64; reads++) {
-        ssize_t n = read(s->out_fd, s->rbuf, sizeof(s->rbuf));
-        if (n > 0) {
-            consume(s, s->rbuf, (size_t)n);
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else {
-            if (n == 0 || errno != EAGAIN)
-                s->eof = true; /* end of output, or a pipe we cannot read: stop polling it */
-            return;
-        }
-    }
-}
-
-static void *reader_main(void *arg) {
-    struct svc *s = arg;
-    for (;;) {
-        struct pollfd p[2] = {{.fd = s->out_fd, .events = POLLIN},
-                              {.fd = s->wake_rd, .events = POLLIN}};
-        if (poll(p, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        if (p[1].revents != 0)
-            break;
-        pthread_mutex_lock(&s->mu);
-        drain_locked(s);
-        bool eof = s->eof;
-        pthread_mutex_unlock(&s->mu);
-        if (eof)
-            break;
-    }
-    return NULL;
-}
-
-/* The last up-to-cap-1 bytes written since from, NUL-terminated. */
-static void tail_since(struct svc *s, uint64_t from, char *dst, size_t cap) {
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    uint64_t start = from > ring_oldest(s) ? from : ring_oldest(s);
-    size_t n = start < s->total ? (size_t)(s->total - start) : 0;
-    if (n > cap - 1)
-        n = cap - 1;
-    ring_get(s, s->total - n, n, dst);
-    dst[n] = '\0';
-    pthread_mutex_unlock(&s->mu);
-}
+/* ---- output (http_output.h) ---------------------------------------------------------------- */
 
 uint64_t svc_output_mark(struct svc *s) {
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    uint64_t m = s->total;
-    pthread_mutex_unlock(&s->mu);
-    return m;
+    return http_output_mark(s->out);
 }
 
 size_t svc_output_since(struct svc *s, uint64_t mark, char *buf, size_t cap) {
-    if (cap == 0)
-        return 0;
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    uint64_t start = mark > ring_oldest(s) ? mark : ring_oldest(s);
-    size_t n = start < s->total ? (size_t)(s->total - start) : 0;
-    if (n > cap - 1)
-        n = cap - 1;
-    ring_get(s, start, n, buf);
-    buf[n] = '\0';
-    pthread_mutex_unlock(&s->mu);
-    return n;
+    return http_output_since(s->out, mark, buf, cap);
 }
 
 /* ---- the process -------------------------------------------------------------------------- */
@@ -305,7 +147,8 @@ static void child_exec(const struct svc *s, int out_wr, int devnull, char **envp
     _exit(127);
 }
 
-static bool spawn(struct svc *s) {
+/* Starts the service; *out_rd is then the read end of its output pipe. */
+static bool spawn(struct svc *s, int *out_rd) {
     int out[2] = {-1, -1}, devnull = -1;
     char **envp = merged_env(s);
     bool ok = false;
@@ -326,9 +169,8 @@ static bool spawn(struct svc *s) {
     }
     setpgid(pid, pid); /* here too: the group exists before we ever signal it */
     s->pid = pid;
-    s->out_fd = out[0];
+    *out_rd = out[0];
     out[0] = -1;
-    fcntl(s->out_fd, F_SETFL, fcntl(s->out_fd, F_GETFL) | O_NONBLOCK);
     ok = true;
 out:
     if (out[0] >= 0)
@@ -341,45 +183,6 @@ out:
     return ok;
 }
 
-static bool start_reader(struct svc *s) {
-    int w[2];
-    if (pipe2(w, O_CLOEXEC) != 0) {
-        fail_with("svc: pipe: %s", strerror(errno));
-        return false;
-    }
-    s->wake_rd = w[0];
-    s->wake_wr = w[1];
-    int rc = pthread_create(&s->reader, NULL, reader_main, s);
-    if (rc != 0) {
-        fail_with("svc: cannot start the output reader: %s", strerror(rc));
-        return false;
-    }
-    s->reader_on = true;
-    return true;
-}
-
-/* Stops the reader thread, takes what is left in the pipe and closes it. */
-static void end_output(struct svc *s) {
-    if (s->reader_on) {
-        (void)!write(s->wake_wr, "x", 1);
-        pthread_join(s->reader, NULL);
-        s->reader_on = false;
-    }
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    if (s->out_fd >= 0)
-        close(s->out_fd);
-    s->out_fd = -1;
-    pthread_mutex_unlock(&s->mu);
-    if (s->wake_rd >= 0)
-        close(s->wake_rd);
-    if (s->wake_wr >= 0)
-        close(s->wake_wr);
-    s->wake_rd = s->wake_wr = -1;
-}
-
-/* True when the group leader has exited, without reaping it: while it is a zombie its id
- * cannot be reused, so the group can still be signalled safely. */
 static bool leader_exited(pid_t pid) {
     siginfo_t si;
     memset(&si, 0, sizeof(si));
@@ -415,7 +218,8 @@ static void stop_run(struct svc *s) {
         }
         reap(s);
     }
-    end_output(s);
+    if (s->out != NULL)
+        http_output_detach(s->out);
 }
 
 pid_t svc_pid(const struct svc *s) {
@@ -443,11 +247,7 @@ static void describe_end(const struct svc *s, char *buf, size_t cap) {
 
 static bool wait_ready(struct svc *s, double deadline) {
     for (;;) {
-        pthread_mutex_lock(&s->mu);
-        drain_locked(s);
-        bool ready = s->ready;
-        pthread_mutex_unlock(&s->mu);
-        if (ready)
+        if (http_output_ready(s->out, s->url, sizeof(s->url)))
             return true;
         if (!svc_alive(s)) {
             char how[128];
@@ -559,7 +359,7 @@ static bool wait_healthy(struct svc *s, double deadline) {
 
 static void log_tail(struct svc *s) {
     char tail[RF_SERVICE_FAIL_TAIL + 1];
-    tail_since(s, s->run_mark, tail, sizeof(tail));
+    http_output_tail(s->out, s->run_mark, tail, sizeof(tail));
     LOG_E("svc: last output of %s%s%s:\n%s", s->argv[0], s->log_path ? " (all of it in " : "",
           s->log_path ? s->log_path : "", tail[0] ? tail : "(none)");
     if (s->log_path)
@@ -567,28 +367,31 @@ static void log_tail(struct svc *s) {
 }
 
 static void begin_run(struct svc *s) {
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    s->ready = s->eof = false;
-    s->line_len = 0;
+    s->run_mark = http_output_begin(s->out, s->argv[0]);
     s->url[0] = s->addr[0] = '\0';
-    s->run_mark = s->total;
-    if (s->log_fd >= 0 && !s->log_failed)
-        dprintf(s->log_fd, "---- racefuzz: starting %s ----\n", s->argv[0]);
-    pthread_mutex_unlock(&s->mu);
     s->pid = -1;
     s->reaped = s->stopped = false;
     s->status = 0;
     s->started_at = now_s();
 }
 
+/* The output's reader, with the reason of a failure in svc_error(). */
+static bool attach_output(struct svc *s, int out_rd) {
+    char why[256];
+    if (http_output_attach(s->out, out_rd, why, sizeof(why)))
+        return true;
+    fail_with("svc: %s", why);
+    return false;
+}
+
 static bool start_run(struct svc *s) {
+    int out_rd;
     svc_err[0] = '\0';
     begin_run(s);
     double deadline = s->started_at + s->start_timeout_ms / 1000.0;
-    if (!spawn(s))
+    if (!spawn(s, &out_rd))
         return false;
-    if (!start_reader(s) || !wait_ready(s, deadline) || !check_address(s) ||
+    if (!attach_output(s, out_rd) || !wait_ready(s, deadline) || !check_address(s) ||
         !wait_healthy(s, deadline)) {
         stop_run(s);
         log_tail(s);
@@ -691,8 +494,7 @@ static struct svc *svc_new(void) {
     if (s == NULL)
         return NULL;
     s->pid = -1;
-    s->log_fd = s->out_fd = s->wake_rd = s->wake_wr = -1;
-    pthread_mutex_init(&s->mu, NULL);
+    s->log_fd = -1;
     return s;
 }
 
@@ -713,6 +515,10 @@ struct svc *svc_start(const struct svc_opts *o) {
     if (s->log_path != NULL &&
         (s->log_fd = open(s->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
         fail_with("svc: cannot open the service log %s: %s", s->log_path, strerror(errno));
+        goto fail;
+    }
+    if ((s->out = http_output_new(s->log_fd, s->log_path, &s->re)) == NULL) {
+        fail_with("svc: out of memory");
         goto fail;
     }
     if (!start_run(s))
@@ -741,6 +547,7 @@ void svc_free(struct svc *s) {
     if (s == NULL)
         return;
     stop_run(s);
+    http_output_free(s->out);
     if (s->log_fd >= 0)
         close(s->log_fd);
     if (s->re_ok)
@@ -753,7 +560,6 @@ void svc_free(struct svc *s) {
     free(s->log_path);
     for (size_t i = 0; i < RF_SVC_HISTORY; i++)
         free(s->hist[i]);
-    pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
@@ -776,7 +582,7 @@ static void death_excerpt(struct svc *s, char *dst, size_t cap) {
             goto out;
         }
     }
-    tail_since(s, s->run_mark, dst, cap);
+    http_output_tail(s->out, s->run_mark, dst, cap);
 out:
     free(text);
     free(f);

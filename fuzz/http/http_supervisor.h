@@ -13,10 +13,10 @@
  *   of http_addr.h (haddr_resolve), and it answered its health path with a 2xx;
  * - everything it writes (stdout and stderr, one pipe) is appended to opts.log_path, kept
  *   across restarts, and the last RF_SVC_OUTPUT_RING bytes stay in memory for the oracle
- *   (http_oracle.h) behind monotonic marks.
+ *   (http_oracle.h) behind monotonic marks (http_output.h keeps them).
  *
- * One harness thread drives one struct svc; a reader thread of the supervisor's own
- * consumes the pipe so a chatty service never blocks on a full pipe. */
+ * One harness thread drives one struct svc; a reader thread of the output's own consumes
+ * the pipe so a chatty service never blocks on a full pipe. */
 #ifndef RF_SUPERVISOR_H
 #define RF_SUPERVISOR_H
 
@@ -46,13 +46,6 @@
  * hang (the bugs a campaign finds) waits for them until its own shutdown limit (ordersd:
  * 5 s), and a restart must not cost that. */
 #define RF_SVC_STOP_GRACE_MS 1000u
-
-/* Output kept in memory. A Go race report is 5-10 KiB, a goroutine dump of a busy service
- * tens; 64 KiB holds the report of the last schedule even behind request logging. */
-#define RF_SVC_OUTPUT_RING (64u * 1024u)
-
-/* Longest line matched against the ready regex; longer lines are matched cut. */
-#define RF_SVC_LINE_MAX 4096u
 
 /* Inputs remembered for a death: enough to replay a state the service built up over a
  * few schedules, few enough that copying them costs nothing next to an HTTP round trip. */
