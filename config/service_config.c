@@ -13,6 +13,7 @@
 
 #include "fileio.h"
 #include "log.h"
+#include "netaddr.h"
 #include "subproc.h"
 #include "variant_env.h"
 
@@ -403,6 +404,38 @@ static bool finish_paths(const struct tcfg *c, const char *out_abs, struct servi
     return true;
 }
 
+/* The section's addr (default 127.0.0.1:0), through the loopback policy of
+ * common/netaddr.h unless allow_non_loopback is true. */
+static bool read_addr(const struct cfg_ctx *x, const cJSON *sec, const char **addr) {
+    char host[256], port[32];
+    *addr = "127.0.0.1:0";
+    if (!opt_string(x, sec, "service", "addr", addr))
+        return false;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sec, "allow_non_loopback")))
+        return true;
+    if (!netaddr_split(*addr, host, sizeof(host), port, sizeof(port))) {
+        fail_with("%s: service.addr: '%s' is not host:port or [v6]:port", x->file, *addr);
+        return false;
+    }
+    enum netaddr_kind k = netaddr_classify(host);
+    if (k == NETADDR_LOOPBACK)
+        return true;
+    fail_with("%s: service.addr: %s is not a loopback address%s; set "
+              "service.allow_non_loopback to true to allow it",
+              x->file, *addr,
+              k == NETADDR_NAME ? " (a name other than localhost is not resolved to find out)"
+                                : "");
+    return false;
+}
+
+bool service_config_check_addr(const struct tcfg *c) {
+    struct cfg_ctx x = {.file = c->path};
+    const cJSON *sec = tcfg_section(c, "service");
+    const char *addr;
+    err[0] = '\0';
+    return !cJSON_IsObject(sec) || read_addr(&x, sec, &addr);
+}
+
 bool service_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
                          const char *const *extra_env, struct service_config *out) {
     memset(out, 0, sizeof(*out));
@@ -415,8 +448,8 @@ bool service_config_load(const struct tcfg *c, const char *out_dir, const char *
                   sec ? "expected an object" : "missing (http mode needs the service's command)");
         return false;
     }
-    const char *addr = "127.0.0.1:0";
-    if (!opt_string(&x, sec, "service", "addr", &addr))
+    const char *addr;
+    if (!read_addr(&x, sec, &addr))
         return false;
     snprintf(out->addr, sizeof(out->addr), "%s", addr);
     if (!absolute_dir(out_dir, out_abs, sizeof(out_abs))) {

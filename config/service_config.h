@@ -40,11 +40,20 @@ struct service_config {
  * When "build" is given it runs now, once, in the config's directory; its output goes to
  * OUT_DIR/service-build.log. Errors are logged as "FILE: service.command: ..." (a failed
  * build with its command and output tail) and service_config_error() returns the first
- * line; out is then freed. */
+ * line; out is then freed. The address is checked first (service_config_check_addr),
+ * before any build. */
 bool service_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
                          const char *const *extra_env, struct service_config *out);
 
 void service_config_free(struct service_config *sc);
+
+/* The part of service_config_load that needs nothing started, for the CLI to run when the
+ * config is loaded: the section's addr must be loopback (common/netaddr.h: 127.0.0.0/8,
+ * ::1, ::ffff:127.x.y.z, localhost; no name is resolved) unless allow_non_loopback is true.
+ * False, logged as "FILE: service.addr: 10.1.2.3:8080 is not a loopback address; set
+ * service.allow_non_loopback to true to allow it" and in service_config_error(), when it is
+ * not. True without a "service" object (service_config_load reports that). */
+bool service_config_check_addr(const struct tcfg *c);
 
 /* The reason the last service_config_load of this thread failed, one line; "" when none
  * did. */

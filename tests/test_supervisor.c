@@ -356,6 +356,12 @@ static void service_config_errors_should_name_the_file_and_key(void **state) {
     expect_config_error(
         "{\"command\": [\"a\"], \"ready_line\": \"(x)\", \"allow_non_loopback\": \"yes\"}",
         "service.allow_non_loopback: expected true or false");
+    /* A non-loopback addr is refused before the build; allow_non_loopback lets it through. */
+    expect_config_error(
+        "{\"command\": [\"a\"], \"ready_line\": \"(x)\", \"addr\": \"10.0.0.1:80\", "
+        "\"build\": [\"sh\", \"-c\", \"exit 3\"]}",
+        "/x/cfg.json: service.addr: 10.0.0.1:80 is not a loopback address; set "
+        "service.allow_non_loopback to true to allow it");
     expect_config_error("{\"command\": [\"a\"], \"ready_line\": \"(x)\", "
                         "\"build\": [\"sh\", \"-c\", \"echo compile error here; exit 3\"]}",
                         "service.build: `sh -c echo compile error here; exit 3` failed (exit "
@@ -370,6 +376,11 @@ static void service_config_errors_should_name_the_file_and_key(void **state) {
     assert_string_equal(sc.env[0], "K=127.0.0.1:7");
     assert_null(sc.env[1]);
     assert_string_equal(sc.log_path, OUT_DIR "/service.log");
+    service_config_free(&sc);
+    assert_true(load_text("{\"command\": [\"a\"], \"ready_line\": \"(x)\", \"addr\": "
+                          "\"10.0.0.1:80\", \"allow_non_loopback\": true}",
+                          NULL, &sc));
+    assert_string_equal(sc.addr, "10.0.0.1:80");
     service_config_free(&sc);
 
     /* The variant's env is read by config/variant_env; its reason is the one kept. */
