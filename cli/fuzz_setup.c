@@ -16,6 +16,7 @@
 #include "log.h"
 #include "project.h"
 #include "sched_model_file.h"
+#include "service_config.h"
 #include "shape.h"
 #include "target_config.h"
 #include "variant_env.h"
@@ -339,6 +340,13 @@ static void fill_opts(struct fuzz_setup *s, const struct fuzz_request *r) {
     };
 }
 
+/* What the config says that can be refused before anything is built or started: in http
+ * mode, a service address that is not loopback (the harness would refuse it only after
+ * building and starting the service). */
+static bool check_config(const struct fuzz_request *r, const struct tcfg *cfg) {
+    return strcmp(r->mode, "http") != 0 || service_config_check_addr(cfg);
+}
+
 int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
     char path[4096];
     struct tcfg cfg;
@@ -349,7 +357,7 @@ int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
         return CLI_EXIT_ENV;
     if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
         return CLI_EXIT_USAGE;
-    bool ok = prepare_work(s, r, &cfg);
+    bool ok = check_config(r, &cfg) && prepare_work(s, r, &cfg);
     tcfg_free(&cfg);
     if (!ok)
         return CLI_EXIT_USAGE;

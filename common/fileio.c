@@ -68,7 +68,8 @@ void fileio_buf_free(struct fileio_buf *b) {
     b->size = 0;
 }
 
-static bool write_all(int fd, const uint8_t *p, size_t size) {
+bool fileio_write_all(int fd, const void *data, size_t size) {
+    const uint8_t *p = data;
     while (size > 0) {
         ssize_t n = write(fd, p, size);
         if (n < 0 && errno == EINTR)
@@ -106,7 +107,7 @@ bool fileio_write_atomic(const char *path, const void *data, size_t size) {
         PLOG_E("%s: cannot create", tmp);
         return false;
     }
-    if (!write_all(fd, data, size) || fsync(fd) != 0) {
+    if (!fileio_write_all(fd, data, size) || fsync(fd) != 0) {
         PLOG_E("%s: write failed", tmp);
         goto fail;
     }

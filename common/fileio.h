@@ -21,6 +21,10 @@ void fileio_buf_free(struct fileio_buf *b);
  * directory. Either the old content or the new one survives a crash, never a mix. */
 bool fileio_write_atomic(const char *path, const void *data, size_t size);
 
+/* Writes all size bytes to fd, going on after short writes and EINTR; false when a write
+ * fails (errno tells why). */
+bool fileio_write_all(int fd, const void *data, size_t size);
+
 /* mkdir -p; true if the directory exists afterwards. */
 bool fileio_mkdirs(const char *path);
 

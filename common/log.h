@@ -13,6 +13,12 @@ extern enum log_level log_threshold;
 
 void log_init_from_env(void);
 
+/* LOG_E's the message, then keeps it in buf (cap bytes) cut at its first line: the store
+ * behind a module's "why did the last call fail" getter, whose callers show one line while
+ * the log gets all of it (a build's output tail, say). */
+__attribute__((format(printf, 3, 4))) void log_error_kept(char *buf, size_t cap, const char *fmt,
+                                                          ...);
+
 #define LOG_AT(lvl, tag, ...)                                                                      \
     do {                                                                                           \
         if ((lvl) <= log_threshold) {                                                              \

@@ -7,6 +7,15 @@
 
 #include "log.h"
 
+static _Thread_local char err[512];
+
+const char *variant_env_error(void) {
+    return err;
+}
+
+/* Logs the reason and keeps it for variant_env_error(). */
+#define fail_with(...) log_error_kept(err, sizeof(err), __VA_ARGS__)
+
 static char *key_value(const char *k, const char *v) {
     size_t n = strlen(k) + strlen(v) + 2;
     char *kv = malloc(n);
@@ -17,11 +26,12 @@ static char *key_value(const char *k, const char *v) {
 
 static bool check_entry(const struct tcfg *cfg, const char *variant, const cJSON *e) {
     if (!cJSON_IsString(e)) {
-        LOG_E("%s: variants.%s.env.%s: expected a string", cfg->path, variant, e->string);
+        fail_with("%s: variants.%s.env.%s: expected a string", cfg->path, variant, e->string);
         return false;
     }
     if (e->string[0] == '\0' || strchr(e->string, '=') != NULL) {
-        LOG_E("%s: variants.%s.env: '%s' is not a variable name", cfg->path, variant, e->string);
+        fail_with("%s: variants.%s.env: '%s' is not a variable name", cfg->path, variant,
+                  e->string);
         return false;
     }
     return true;
@@ -34,9 +44,9 @@ static const cJSON *env_object(const struct tcfg *cfg, const char *variant, bool
     const cJSON *env = cJSON_GetObjectItemCaseSensitive(v, "env");
     *ok = false;
     if (!cJSON_IsObject(v))
-        LOG_E("%s: variants: no variant \"%s\"", cfg->path, variant);
+        fail_with("%s: variants: no variant \"%s\"", cfg->path, variant);
     else if (env != NULL && !cJSON_IsObject(env))
-        LOG_E("%s: variants.%s.env: expected an object of strings", cfg->path, variant);
+        fail_with("%s: variants.%s.env: expected an object of strings", cfg->path, variant);
     else
         *ok = true;
     return *ok ? env : NULL;
@@ -44,6 +54,7 @@ static const cJSON *env_object(const struct tcfg *cfg, const char *variant, bool
 
 bool variant_env_load(const struct tcfg *cfg, const char *variant, struct variant_env *out) {
     bool ok;
+    err[0] = '\0';
     const cJSON *env = env_object(cfg, variant, &ok), *e;
     memset(out, 0, sizeof(*out));
     cJSON_ArrayForEach(e, env) {
@@ -62,7 +73,7 @@ bool variant_env_load(const struct tcfg *cfg, const char *variant, struct varian
     }
     return true;
 fail: /* only allocation fails here: every entry was checked above */
-    LOG_E("%s: variants.%s.env: out of memory", cfg->path, variant);
+    fail_with("%s: variants.%s.env: out of memory", cfg->path, variant);
     variant_env_free(out);
     return false;
 }

@@ -22,4 +22,8 @@ bool variant_env_load(const struct tcfg *cfg, const char *variant, struct varian
 
 void variant_env_free(struct variant_env *e);
 
+/* The reason the last variant_env_load of this thread failed, one line; "" when it did
+ * not. */
+const char *variant_env_error(void);
+
 #endif

@@ -249,6 +249,41 @@ static bool merge_env(const char **out, const char *const *a, const char *const 
     return append_env(out, &n, a) && append_env(out, &n, b);
 }
 
+/* The harness's own first error line in the engine log, without its "racefuzz: error: "
+ * prefix: why a start failed (a service the supervisor refused, a config problem), for the
+ * terminal. "" when there is none. */
+static void harness_reason(const char *log, char *buf, size_t cap) {
+    static const char mark[] = "racefuzz: error: ";
+    char *line = NULL;
+    size_t n = 0;
+    FILE *f = fopen(log, "r");
+    buf[0] = '\0';
+    if (f == NULL)
+        return;
+    while (getline(&line, &n, f) >= 0) {
+        if (strncmp(line, mark, sizeof(mark) - 1) != 0)
+            continue;
+        const char *why = line + sizeof(mark) - 1;
+        snprintf(buf, cap, "%.*s", (int)strcspn(why, "\n"), why);
+        break;
+    }
+    free(line);
+    fclose(f);
+}
+
+/* An engine that exits non-zero without a finding did not fuzz (could not start, bad flag,
+ * missing binary): that must not read as "nothing found", and the harness's reason, if it
+ * gave one, is shown with it (not only in the log). */
+static void report_failure(const struct campaign_opts *o, const struct campaign_result *r,
+                           const struct subproc_result *sr) {
+    char why[1024];
+    harness_reason(r->log, why, sizeof(why));
+    LOG_E("%s: the engine failed (exit %d, signal %d) without a finding; see %s", o->fuzzer,
+          sr->exit_code, sr->signal, r->log);
+    if (why[0] != '\0')
+        LOG_E("the harness said: %s", why);
+}
+
 bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
     struct argbuf a = {.n = 0};
     char findings[4096];
@@ -302,11 +337,8 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
     r->ran = !sr.timed_out;
     r->seconds = sr.seconds;
     collect(o, r);
-    /* An engine that exits non-zero without a finding did not fuzz (could not start, bad
-     * flag, missing binary): that must not read as "nothing found". */
     if (!r->found && (sr.signal != 0 || sr.exit_code != 0) && !sr.timed_out) {
-        LOG_E("%s: the engine failed (exit %d, signal %d) without a finding; see %s", o->fuzzer,
-              sr.exit_code, sr.signal, r->log);
+        report_failure(o, r, &sr);
         return false;
     }
     return true;

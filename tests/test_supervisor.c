@@ -1,7 +1,8 @@
-/* The service supervisor (fuzz/http/http_supervisor.c) against the real orders service, built in
- * the group set-up through racefuzz.json's own service.build with the Go given as argv[1] (without
- * it the service tests skip), and against fake services (shell scripts); the output oracle
- * (fuzz/http/http_oracle.c) on the sample reports of tests/data/reports/. */
+/* The service supervisor (fuzz/http/http_supervisor.c) and the loader of its config section
+ * (config/service_config.c) against the real orders service, built in the group set-up through
+ * racefuzz.json's own service.build with the Go given as argv[1] (without it the service tests
+ * skip), and against fake services (shell scripts); the output oracle (fuzz/http/http_oracle.c)
+ * on the sample reports of tests/data/reports/. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,7 +30,8 @@
 
 static const char *go_bin;
 static struct tcfg orders_cfg;
-static struct svc_config orders;
+static struct service_config orders;
+static struct svc_opts orders_opts;
 static bool orders_ok;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -117,14 +119,16 @@ static int build_orders(void **state) {
     setenv("GOWORK", "off", 1);
     if (!tcfg_load(RF_SOURCE_DIR "/targets/orders/racefuzz.json", &orders_cfg))
         return -1;
-    orders_ok = svc_config_load(&orders_cfg, OUT_DIR, "buggy", NULL, &orders);
+    orders_ok = service_config_load(&orders_cfg, OUT_DIR, "buggy", NULL, &orders);
+    if (orders_ok)
+        svc_opts_from_config(&orders_opts, &orders);
     return orders_ok ? 0 : -1;
 }
 
 static int free_orders(void **state) {
     (void)state;
     if (orders_ok)
-        svc_config_free(&orders);
+        service_config_free(&orders);
     tcfg_free(&orders_cfg);
     return 0;
 }
@@ -146,7 +150,7 @@ static void supervisor_should_start_the_service_and_find_its_address(void **stat
     assert_non_null(orders.env);
     assert_string_equal(orders.env[0], "ORDERS_BUGS=all"); /* the variant's env */
 
-    struct svc *s = svc_start(&orders.opts);
+    struct svc *s = svc_start(&orders_opts);
     assert_non_null(s);
     assert_loopback_addr(svc_addr(s));
     assert_int_equal(http_get(svc_addr(s), "/healthz"), 200);
@@ -178,7 +182,7 @@ killed_service_should_be_restarted_and_the_death_attributed_to_the_last_input(vo
     (void)state;
     if (!need_orders())
         skip();
-    struct svc *s = svc_start(&orders.opts);
+    struct svc *s = svc_start(&orders_opts);
     assert_non_null(s);
     char addr_before[128];
     snprintf(addr_before, sizeof(addr_before), "%s", svc_addr(s));
@@ -311,23 +315,23 @@ static void output_after_a_mark_should_hold_the_report_of_a_dying_service(void *
 
 /* ---- config errors ---------------------------------------------------------------------- */
 
-static bool load_text(const char *service_json, struct svc_config *sc) {
+static bool load_text(const char *service_json, const char *variant, struct service_config *sc) {
     char text[2048];
     snprintf(text, sizeof(text), "{\"name\": \"t\", \"service\": %s}", service_json);
     struct tcfg c;
     assert_true(tcfg_parse(text, strlen(text), "cfg.json", &c));
     snprintf(c.path, sizeof(c.path), "/x/cfg.json");
     snprintf(c.dir, sizeof(c.dir), "%s", OUT_DIR);
-    bool ok = svc_config_load(&c, OUT_DIR, NULL, NULL, sc);
+    bool ok = service_config_load(&c, OUT_DIR, variant, NULL, sc);
     tcfg_free(&c);
     return ok;
 }
 
 static void expect_config_error(const char *service_json, const char *message) {
-    struct svc_config sc;
-    assert_false(load_text(service_json, &sc));
-    if (strstr(svc_error(), message) == NULL)
-        fail_msg("error \"%s\" lacks \"%s\"", svc_error(), message);
+    struct service_config sc;
+    assert_false(load_text(service_json, NULL, &sc));
+    if (strstr(service_config_error(), message) == NULL)
+        fail_msg("error \"%s\" lacks \"%s\"", service_config_error(), message);
 }
 
 static void service_config_errors_should_name_the_file_and_key(void **state) {
@@ -352,21 +356,36 @@ static void service_config_errors_should_name_the_file_and_key(void **state) {
     expect_config_error(
         "{\"command\": [\"a\"], \"ready_line\": \"(x)\", \"allow_non_loopback\": \"yes\"}",
         "service.allow_non_loopback: expected true or false");
+    /* A non-loopback addr is refused before the build; allow_non_loopback lets it through. */
+    expect_config_error(
+        "{\"command\": [\"a\"], \"ready_line\": \"(x)\", \"addr\": \"10.0.0.1:80\", "
+        "\"build\": [\"sh\", \"-c\", \"exit 3\"]}",
+        "/x/cfg.json: service.addr: 10.0.0.1:80 is not a loopback address; set "
+        "service.allow_non_loopback to true to allow it");
     expect_config_error("{\"command\": [\"a\"], \"ready_line\": \"(x)\", "
                         "\"build\": [\"sh\", \"-c\", \"echo compile error here; exit 3\"]}",
                         "service.build: `sh -c echo compile error here; exit 3` failed (exit "
                         "code 3)");
 
-    struct svc_config sc;
+    struct service_config sc;
     assert_true(load_text("{\"command\": [\"{out}/d\", \"-addr\", \"{addr}\"], \"addr\": "
                           "\"127.0.0.1:7\", \"env\": {\"K\": \"{addr}\"}, \"ready_line\": \"(x)\"}",
-                          &sc));
-    assert_string_equal(sc.opts.argv[0], OUT_DIR "/d");
-    assert_string_equal(sc.opts.argv[2], "127.0.0.1:7");
-    assert_string_equal(sc.opts.env[0], "K=127.0.0.1:7");
-    assert_null(sc.opts.env[1]);
-    assert_string_equal(sc.opts.log_path, OUT_DIR "/service.log");
-    svc_config_free(&sc);
+                          NULL, &sc));
+    assert_string_equal(sc.argv[0], OUT_DIR "/d");
+    assert_string_equal(sc.argv[2], "127.0.0.1:7");
+    assert_string_equal(sc.env[0], "K=127.0.0.1:7");
+    assert_null(sc.env[1]);
+    assert_string_equal(sc.log_path, OUT_DIR "/service.log");
+    service_config_free(&sc);
+    assert_true(load_text("{\"command\": [\"a\"], \"ready_line\": \"(x)\", \"addr\": "
+                          "\"10.0.0.1:80\", \"allow_non_loopback\": true}",
+                          NULL, &sc));
+    assert_string_equal(sc.addr, "10.0.0.1:80");
+    service_config_free(&sc);
+
+    /* The variant's env is read by config/variant_env; its reason is the one kept. */
+    assert_false(load_text("{\"command\": [\"a\"], \"ready_line\": \"(x)\"}", "nosuch", &sc));
+    assert_string_equal(service_config_error(), "/x/cfg.json: variants: no variant \"nosuch\"");
 }
 
 /* ---- the output oracle ----------------------------------------------------------------- */

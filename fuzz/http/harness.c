@@ -43,7 +43,7 @@ static uint8_t blackbox[HTTP_BLACKBOX_COUNTERS]
 
 static struct {
     struct tcfg cfg;
-    struct svc_config sc;
+    struct service_config sc;
     struct svc *svc;
     struct rcov *cov;
     struct hdrv *drv;
@@ -115,11 +115,13 @@ static void start_service(void) {
     if (prebuilt != NULL && strcmp(prebuilt, "1") == 0)
         cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)tcfg_section(&H.cfg, "service"), "build");
     const char *extra[] = {H.cov_env, NULL};
-    if (!svc_config_load(&H.cfg, work, NULL, extra, &H.sc))
+    if (!service_config_load(&H.cfg, work, NULL, extra, &H.sc))
         exit(1);
+    struct svc_opts o;
+    svc_opts_from_config(&o, &H.sc);
     if (access(work, W_OK) != 0)
-        H.sc.opts.log_path = "service.log";
-    H.svc = svc_start(&H.sc.opts);
+        o.log_path = "service.log";
+    H.svc = svc_start(&o);
     if (H.svc == NULL)
         exit(1);
     H.remote = rcov_wait_attached(H.cov, RF_HTTP_COVER_ATTACH_MS);
@@ -131,7 +133,7 @@ static void start_driver(void) {
     struct hdrv_opts o;
     hdrv_default_opts(&o);
     o.addr = svc_addr(H.svc);
-    o.allow_non_loopback = H.sc.opts.allow_non_loopback;
+    o.allow_non_loopback = H.sc.allow_non_loopback;
     H.drv = hdrv_new(&o);
     if (H.drv == NULL)
         exit(1);

@@ -24,11 +24,10 @@ struct haddr {
     int family;                      /* AF_INET or AF_INET6 of `numeric` */
 };
 
-/* True for 127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8 (::ffff:127.x.y.z). */
-bool haddr_is_loopback(const struct sockaddr *sa);
-
-/* Splits "host:port" or "[v6]:port", resolves host and checks EVERY resolved address:
- * one non-loopback address refuses the whole name unless allow_non_loopback. On failure
+/* Splits "host:port" or "[v6]:port", resolves host and checks EVERY resolved address with
+ * the loopback test of common/netaddr.h (which the config loader applies to the config's
+ * address before anything starts): one non-loopback address refuses the whole name unless
+ * allow_non_loopback. On failure
  * writes a one-line reason to err (always NUL-terminated when errlen > 0), e.g.
  * "http driver: 10.1.2.3:80 is not a loopback address; set service.allow_non_loopback in
  * the target config to allow it", and leaves *out unspecified. Nothing is logged. */

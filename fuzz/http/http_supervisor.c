@@ -1,20 +1,14 @@
-/* The service supervisor of http mode (see supervisor.h).
- *
- * Output path: the service's stdout and stderr share one pipe. Whoever reads it (the
- * reader thread, or a harness call that needs everything written so far) reads under
- * s->mu, so "the pipe is empty and we hold the lock" means every byte the service wrote
- * before is in the ring and the log. */
+/* The service supervisor of http mode (see http_supervisor.h). What the service writes is
+ * read by http_output.h; this file starts, checks, stops and reaps the process. */
 #define _GNU_SOURCE
 #include "http_supervisor.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <regex.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
-#include "fileio.h"
 #include "http_addr.h"
+#include "http_output.h"
 #include "log.h"
-#include "subproc.h"
 #include "http_oracle.h"
-#include "target_config.h"
 
 extern char **environ;
 
@@ -43,6 +33,7 @@ struct svc {
     regex_t re;
     bool re_ok;
     int log_fd;
+    struct http_output *out; /* NULL until the log is open */
 
     /* the current run; touched by the harness thread only */
     pid_t pid;
@@ -52,20 +43,8 @@ struct svc {
     double started_at, died_at; /* monotonic seconds */
     time_t died_wall;
     uint64_t run_mark; /* output position at the start of this run */
-    char url[256];
+    char url[256];     /* announced on the ready line */
     char addr[HADDR_NUMERIC_MAX + HADDR_PORT_MAX + 4];
-
-    /* output; guarded by mu */
-    pthread_mutex_t mu;
-    pthread_t reader;
-    bool reader_on;
-    int out_fd, wake_rd, wake_wr;
-    bool eof, ready, log_failed;
-    char line[RF_SVC_LINE_MAX];
-    size_t line_len;
-    uint64_t total; /* bytes ever read; ring holds the last RF_SVC_OUTPUT_RING */
-    char ring[RF_SVC_OUTPUT_RING];
-    char rbuf[16384];
 
     /* input history, a ring; slot (hist_next - 1) is the newest */
     uint8_t *hist[RF_SVC_HISTORY];
@@ -82,17 +61,8 @@ const char *svc_error(void) {
     return svc_err;
 }
 
-/* Records the reason (first line in svc_error()) and logs it. */
-__attribute__((format(printf, 1, 2))) static void fail_with(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(svc_err, sizeof(svc_err), fmt, ap);
-    va_end(ap);
-    LOG_E("%s", svc_err);
-    char *nl = strchr(svc_err, '\n');
-    if (nl != NULL)
-        *nl = '\0';
-}
+/* Logs the reason and keeps its first line for svc_error(). */
+#define fail_with(...) log_error_kept(svc_err, sizeof(svc_err), __VA_ARGS__)
 
 static double now_s(void) {
     struct timespec ts;
@@ -106,157 +76,14 @@ static void sleep_ms(unsigned ms) {
         ;
 }
 
-static bool write_all(int fd, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* ---- output: ring, log, ready line (callers hold s->mu) ---------------------------------- */
-
-static void ring_put(struct svc *s, const char *p, size_t n) {
-    if (n > RF_SVC_OUTPUT_RING) { /* only the tail survives anyway */
-        s->total += n - RF_SVC_OUTPUT_RING;
-        p += n - RF_SVC_OUTPUT_RING;
-        n = RF_SVC_OUTPUT_RING;
-    }
-    size_t at = (size_t)(s->total % RF_SVC_OUTPUT_RING), first = RF_SVC_OUTPUT_RING - at;
-    if (first > n)
-        first = n;
-    memcpy(s->ring + at, p, first);
-    memcpy(s->ring, p + first, n - first);
-    s->total += n;
-}
-
-/* Copies n bytes of the stream from position from (both within the ring) to dst. */
-static void ring_get(const struct svc *s, uint64_t from, size_t n, char *dst) {
-    size_t at = (size_t)(from % RF_SVC_OUTPUT_RING), first = RF_SVC_OUTPUT_RING - at;
-    if (first > n)
-        first = n;
-    memcpy(dst, s->ring + at, first);
-    memcpy(dst + first, s->ring, n - first);
-}
-
-static uint64_t ring_oldest(const struct svc *s) {
-    return s->total > RF_SVC_OUTPUT_RING ? s->total - RF_SVC_OUTPUT_RING : 0;
-}
-
-static void match_ready(struct svc *s) {
-    regmatch_t m[2];
-    if (s->line_len > 0 && s->line[s->line_len - 1] == '\r')
-        s->line_len--;
-    s->line[s->line_len] = '\0';
-    if (regexec(&s->re, s->line, 2, m, 0) != 0 || m[1].rm_so < 0)
-        return;
-    size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
-    if (n >= sizeof(s->url))
-        n = sizeof(s->url) - 1;
-    memcpy(s->url, s->line + m[1].rm_so, n);
-    s->url[n] = '\0';
-    s->ready = true;
-}
-
-/* Lines are matched until the ready line is seen; after that output is only kept. */
-static void scan_lines(struct svc *s, const char *p, size_t n) {
-    for (size_t i = 0; i < n && !s->ready; i++) {
-        if (p[i] == '\n') {
-            match_ready(s);
-            s->line_len = 0;
-        } else if (s->line_len < sizeof(s->line) - 1) {
-            s->line[s->line_len++] = p[i];
-        }
-    }
-}
-
-static void consume(struct svc *s, const char *p, size_t n) {
-    if (s->log_fd >= 0 && !s->log_failed && !write_all(s->log_fd, p, n)) {
-        s->log_failed = true; /* once: the ring still has the output */
-        PLOG_E("svc: writing the service log %s", s->log_path);
-    }
-    ring_put(s, p, n);
-    scan_lines(s, p, n);
-}
-
-/* Reads what the pipe holds, without blocking. Bounded, so a service writing without a
- * pause cannot keep a harness call here; the reader thread takes the rest. */
-static void drain_locked(struct svc *s) {
-    for (int reads = 0; s->out_fd >= 0 && !s->eof && reads < 64; reads++) {
-        ssize_t n = read(s->out_fd, s->rbuf, sizeof(s->rbuf));
-        if (n > 0) {
-            consume(s, s->rbuf, (size_t)n);
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else {
-            if (n == 0 || errno != EAGAIN)
-                s->eof = true; /* end of output, or a pipe we cannot read: stop polling it */
-            return;
-        }
-    }
-}
-
-static void *reader_main(void *arg) {
-    struct svc *s = arg;
-    for (;;) {
-        struct pollfd p[2] = {{.fd = s->out_fd, .events = POLLIN},
-                              {.fd = s->wake_rd, .events = POLLIN}};
-        if (poll(p, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        if (p[1].revents != 0)
-            break;
-        pthread_mutex_lock(&s->mu);
-        drain_locked(s);
-        bool eof = s->eof;
-        pthread_mutex_unlock(&s->mu);
-        if (eof)
-            break;
-    }
-    return NULL;
-}
-
-/* The last up-to-cap-1 bytes written since from, NUL-terminated. */
-static void tail_since(struct svc *s, uint64_t from, char *dst, size_t cap) {
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    uint64_t start = from > ring_oldest(s) ? from : ring_oldest(s);
-    size_t n = start < s->total ? (size_t)(s->total - start) : 0;
-    if (n > cap - 1)
-        n = cap - 1;
-    ring_get(s, s->total - n, n, dst);
-    dst[n] = '\0';
-    pthread_mutex_unlock(&s->mu);
-}
+/* ---- output (http_output.h) ---------------------------------------------------------------- */
 
 uint64_t svc_output_mark(struct svc *s) {
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    uint64_t m = s->total;
-    pthread_mutex_unlock(&s->mu);
-    return m;
+    return http_output_mark(s->out);
 }
 
 size_t svc_output_since(struct svc *s, uint64_t mark, char *buf, size_t cap) {
-    if (cap == 0)
-        return 0;
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    uint64_t start = mark > ring_oldest(s) ? mark : ring_oldest(s);
-    size_t n = start < s->total ? (size_t)(s->total - start) : 0;
-    if (n > cap - 1)
-        n = cap - 1;
-    ring_get(s, start, n, buf);
-    buf[n] = '\0';
-    pthread_mutex_unlock(&s->mu);
-    return n;
+    return http_output_since(s->out, mark, buf, cap);
 }
 
 /* ---- the process -------------------------------------------------------------------------- */
@@ -320,7 +147,8 @@ static void child_exec(const struct svc *s, int out_wr, int devnull, char **envp
     _exit(127);
 }
 
-static bool spawn(struct svc *s) {
+/* Starts the service; *out_rd is then the read end of its output pipe. */
+static bool spawn(struct svc *s, int *out_rd) {
     int out[2] = {-1, -1}, devnull = -1;
     char **envp = merged_env(s);
     bool ok = false;
@@ -341,9 +169,8 @@ static bool spawn(struct svc *s) {
     }
     setpgid(pid, pid); /* here too: the group exists before we ever signal it */
     s->pid = pid;
-    s->out_fd = out[0];
+    *out_rd = out[0];
     out[0] = -1;
-    fcntl(s->out_fd, F_SETFL, fcntl(s->out_fd, F_GETFL) | O_NONBLOCK);
     ok = true;
 out:
     if (out[0] >= 0)
@@ -356,45 +183,6 @@ out:
     return ok;
 }
 
-static bool start_reader(struct svc *s) {
-    int w[2];
-    if (pipe2(w, O_CLOEXEC) != 0) {
-        fail_with("svc: pipe: %s", strerror(errno));
-        return false;
-    }
-    s->wake_rd = w[0];
-    s->wake_wr = w[1];
-    int rc = pthread_create(&s->reader, NULL, reader_main, s);
-    if (rc != 0) {
-        fail_with("svc: cannot start the output reader: %s", strerror(rc));
-        return false;
-    }
-    s->reader_on = true;
-    return true;
-}
-
-/* Stops the reader thread, takes what is left in the pipe and closes it. */
-static void end_output(struct svc *s) {
-    if (s->reader_on) {
-        (void)!write(s->wake_wr, "x", 1);
-        pthread_join(s->reader, NULL);
-        s->reader_on = false;
-    }
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    if (s->out_fd >= 0)
-        close(s->out_fd);
-    s->out_fd = -1;
-    pthread_mutex_unlock(&s->mu);
-    if (s->wake_rd >= 0)
-        close(s->wake_rd);
-    if (s->wake_wr >= 0)
-        close(s->wake_wr);
-    s->wake_rd = s->wake_wr = -1;
-}
-
-/* True when the group leader has exited, without reaping it: while it is a zombie its id
- * cannot be reused, so the group can still be signalled safely. */
 static bool leader_exited(pid_t pid) {
     siginfo_t si;
     memset(&si, 0, sizeof(si));
@@ -430,7 +218,8 @@ static void stop_run(struct svc *s) {
         }
         reap(s);
     }
-    end_output(s);
+    if (s->out != NULL)
+        http_output_detach(s->out);
 }
 
 pid_t svc_pid(const struct svc *s) {
@@ -458,11 +247,7 @@ static void describe_end(const struct svc *s, char *buf, size_t cap) {
 
 static bool wait_ready(struct svc *s, double deadline) {
     for (;;) {
-        pthread_mutex_lock(&s->mu);
-        drain_locked(s);
-        bool ready = s->ready;
-        pthread_mutex_unlock(&s->mu);
-        if (ready)
+        if (http_output_ready(s->out, s->url, sizeof(s->url)))
             return true;
         if (!svc_alive(s)) {
             char how[128];
@@ -573,8 +358,8 @@ static bool wait_healthy(struct svc *s, double deadline) {
 }
 
 static void log_tail(struct svc *s) {
-    char tail[RF_SVC_FAIL_TAIL + 1];
-    tail_since(s, s->run_mark, tail, sizeof(tail));
+    char tail[RF_SERVICE_FAIL_TAIL + 1];
+    http_output_tail(s->out, s->run_mark, tail, sizeof(tail));
     LOG_E("svc: last output of %s%s%s:\n%s", s->argv[0], s->log_path ? " (all of it in " : "",
           s->log_path ? s->log_path : "", tail[0] ? tail : "(none)");
     if (s->log_path)
@@ -582,28 +367,31 @@ static void log_tail(struct svc *s) {
 }
 
 static void begin_run(struct svc *s) {
-    pthread_mutex_lock(&s->mu);
-    drain_locked(s);
-    s->ready = s->eof = false;
-    s->line_len = 0;
+    s->run_mark = http_output_begin(s->out, s->argv[0]);
     s->url[0] = s->addr[0] = '\0';
-    s->run_mark = s->total;
-    if (s->log_fd >= 0 && !s->log_failed)
-        dprintf(s->log_fd, "---- racefuzz: starting %s ----\n", s->argv[0]);
-    pthread_mutex_unlock(&s->mu);
     s->pid = -1;
     s->reaped = s->stopped = false;
     s->status = 0;
     s->started_at = now_s();
 }
 
+/* The output's reader, with the reason of a failure in svc_error(). */
+static bool attach_output(struct svc *s, int out_rd) {
+    char why[256];
+    if (http_output_attach(s->out, out_rd, why, sizeof(why)))
+        return true;
+    fail_with("svc: %s", why);
+    return false;
+}
+
 static bool start_run(struct svc *s) {
+    int out_rd;
     svc_err[0] = '\0';
     begin_run(s);
     double deadline = s->started_at + s->start_timeout_ms / 1000.0;
-    if (!spawn(s))
+    if (!spawn(s, &out_rd))
         return false;
-    if (!start_reader(s) || !wait_ready(s, deadline) || !check_address(s) ||
+    if (!attach_output(s, out_rd) || !wait_ready(s, deadline) || !check_address(s) ||
         !wait_healthy(s, deadline)) {
         stop_run(s);
         log_tail(s);
@@ -683,6 +471,17 @@ static bool compile_ready(struct svc *s) {
     return true;
 }
 
+void svc_opts_from_config(struct svc_opts *o, const struct service_config *c) {
+    *o = (struct svc_opts){.argv = c->argv,
+                           .env = (const char *const *)c->env,
+                           .cwd = c->cwd,
+                           .ready_regex = c->ready_regex,
+                           .health_path = c->health_path,
+                           .allow_non_loopback = c->allow_non_loopback,
+                           .start_timeout_ms = RF_SVC_START_TIMEOUT_MS,
+                           .log_path = c->log_path};
+}
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static bool curl_ok;
 
@@ -695,8 +494,7 @@ static struct svc *svc_new(void) {
     if (s == NULL)
         return NULL;
     s->pid = -1;
-    s->log_fd = s->out_fd = s->wake_rd = s->wake_wr = -1;
-    pthread_mutex_init(&s->mu, NULL);
+    s->log_fd = -1;
     return s;
 }
 
@@ -717,6 +515,10 @@ struct svc *svc_start(const struct svc_opts *o) {
     if (s->log_path != NULL &&
         (s->log_fd = open(s->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
         fail_with("svc: cannot open the service log %s: %s", s->log_path, strerror(errno));
+        goto fail;
+    }
+    if ((s->out = http_output_new(s->log_fd, s->log_path, &s->re)) == NULL) {
+        fail_with("svc: out of memory");
         goto fail;
     }
     if (!start_run(s))
@@ -745,6 +547,7 @@ void svc_free(struct svc *s) {
     if (s == NULL)
         return;
     stop_run(s);
+    http_output_free(s->out);
     if (s->log_fd >= 0)
         close(s->log_fd);
     if (s->re_ok)
@@ -757,7 +560,6 @@ void svc_free(struct svc *s) {
     free(s->log_path);
     for (size_t i = 0; i < RF_SVC_HISTORY; i++)
         free(s->hist[i]);
-    pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
@@ -780,7 +582,7 @@ static void death_excerpt(struct svc *s, char *dst, size_t cap) {
             goto out;
         }
     }
-    tail_since(s, s->run_mark, dst, cap);
+    http_output_tail(s->out, s->run_mark, dst, cap);
 out:
     free(text);
     free(f);
@@ -829,413 +631,4 @@ size_t svc_history(const struct svc *s, const uint8_t **datas, size_t *lens, siz
         lens[k] = s->hist_len[i];
     }
     return n;
-}
-
-/* ---- svc_config_load: the target config's "service" section ------------------------------ */
-
-struct cfg_ctx {
-    const char *file; /* for errors */
-    const char *out;  /* {out} */
-    const char *addr; /* {addr} */
-};
-
-/* A growable string; ok goes false on allocation failure. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool ok;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n) {
-    if (!b->ok)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->ok = false;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-/* Expands {out} and {addr}; any other {name} is a mistake worth naming. */
-static char *expand(const struct cfg_ctx *x, const char *in, const char *at) {
-    struct sbuf b = {.ok = true};
-    sb_add(&b, "", 0);
-    while (*in != '\0') {
-        const char *open = strchr(in, '{');
-        if (open == NULL) {
-            sb_add(&b, in, strlen(in));
-            break;
-        }
-        sb_add(&b, in, (size_t)(open - in));
-        if (strncmp(open, "{out}", 5) == 0) {
-            sb_add(&b, x->out, strlen(x->out));
-            in = open + 5;
-        } else if (strncmp(open, "{addr}", 6) == 0) {
-            sb_add(&b, x->addr, strlen(x->addr));
-            in = open + 6;
-        } else {
-            fail_with("%s: %s: unknown placeholder in \"%s\" (known: {out}, {addr})", x->file, at,
-                      open);
-            free(b.p);
-            return NULL;
-        }
-    }
-    if (!b.ok) {
-        fail_with("%s: %s: out of memory", x->file, at);
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
-}
-
-/* An array of strings, expanded; NULL (with the error) when absent and required, not an
- * array of strings, or empty. *present tells absent from invalid. */
-static char **string_array(const struct cfg_ctx *x, const cJSON *sec, const char *key,
-                           bool *present) {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(sec, key);
-    *present = a != NULL;
-    if (a == NULL)
-        return NULL;
-    int n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : 0;
-    if (n == 0) {
-        fail_with("%s: service.%s: expected a non-empty array of strings (program, arguments...)",
-                  x->file, key);
-        return NULL;
-    }
-    char **v = calloc((size_t)n + 1, sizeof(*v));
-    int i = 0;
-    for (const cJSON *e = a->child; v != NULL && e != NULL; e = e->next, i++) {
-        char at[64];
-        snprintf(at, sizeof(at), "service.%s[%d]", key, i);
-        if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
-            fail_with("%s: %s: expected a non-empty string", x->file, at);
-            goto fail;
-        }
-        if ((v[i] = expand(x, e->valuestring, at)) == NULL)
-            goto fail;
-    }
-    if (v == NULL)
-        fail_with("%s: service.%s: out of memory", x->file, key);
-    return v;
-fail:
-    free_strv(v);
-    return NULL;
-}
-
-/* An optional string member; false (with the error) when present and not a string. */
-static bool opt_string(const struct cfg_ctx *x, const cJSON *obj, const char *at, const char *key,
-                       const char **out) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return true;
-    if (!cJSON_IsString(v)) {
-        fail_with("%s: %s.%s: expected a string", x->file, at, key);
-        return false;
-    }
-    *out = v->valuestring;
-    return true;
-}
-
-/* A growable NULL-terminated vector of owned strings. */
-struct strv {
-    char **v;
-    size_t n;
-    bool ok;
-};
-
-static void sv_push(struct strv *sv, char *s) {
-    char **v = s && sv->ok ? realloc(sv->v, (sv->n + 2) * sizeof(*v)) : NULL;
-    if (v == NULL) {
-        free(s);
-        sv->ok = false;
-        return;
-    }
-    v[sv->n++] = s;
-    v[sv->n] = NULL;
-    sv->v = v;
-}
-
-static char *key_value(const char *k, const char *v) {
-    size_t n = strlen(k) + strlen(v) + 2;
-    char *s = malloc(n);
-    if (s != NULL)
-        snprintf(s, n, "%s=%s", k, v);
-    return s;
-}
-
-/* Adds an env object's entries ("KEY": "value", expanded). */
-static bool add_env_object(const struct cfg_ctx *x, const cJSON *obj, const char *at,
-                           struct strv *sv) {
-    if (obj == NULL)
-        return true;
-    if (!cJSON_IsObject(obj)) {
-        fail_with("%s: %s: expected an object of NAME: \"value\"", x->file, at);
-        return false;
-    }
-    for (const cJSON *e = obj->child; e != NULL; e = e->next) {
-        if (e->string[0] == '\0' || strchr(e->string, '=') || !cJSON_IsString(e)) {
-            fail_with("%s: %s.%s: expected a string value under a name without '='", x->file, at,
-                      e->string);
-            return false;
-        }
-        char *v = expand(x, e->valuestring, at);
-        if (v == NULL)
-            return false;
-        sv_push(sv, key_value(e->string, v));
-        free(v);
-    }
-    return true;
-}
-
-static bool variant_env(const struct cfg_ctx *x, const struct tcfg *c, const char *variant,
-                        struct strv *sv) {
-    if (variant == NULL)
-        return true;
-    const cJSON *vars = tcfg_section(c, "variants");
-    const cJSON *v = cJSON_IsObject(vars) ? cJSON_GetObjectItemCaseSensitive(vars, variant) : NULL;
-    if (!cJSON_IsObject(v)) {
-        fail_with("%s: variants: no variant \"%s\"", x->file, variant);
-        return false;
-    }
-    char at[128];
-    snprintf(at, sizeof(at), "variants.%s.env", variant);
-    return add_env_object(x, cJSON_GetObjectItemCaseSensitive(v, "env"), at, sv);
-}
-
-static bool build_env(const struct cfg_ctx *x, const struct tcfg *c, const cJSON *sec,
-                      const char *variant, const char *const *extra, struct svc_config *out) {
-    struct strv sv = {.ok = true};
-    if (!variant_env(x, c, variant, &sv) ||
-        !add_env_object(x, cJSON_GetObjectItemCaseSensitive(sec, "env"), "service.env", &sv))
-        goto fail;
-    for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
-        sv_push(&sv, strdup(extra[i]));
-    if (!sv.ok) {
-        fail_with("%s: service.env: out of memory", x->file);
-        goto fail;
-    }
-    if (sv.v == NULL && (sv.v = calloc(1, sizeof(*sv.v))) == NULL) {
-        fail_with("%s: service.env: out of memory", x->file);
-        return false;
-    }
-    out->env = sv.v;
-    return true;
-fail:
-    free_strv(sv.v);
-    return false;
-}
-
-static void join_argv(char *const *argv, char *buf, size_t cap) {
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; argv[i] != NULL && n < cap; i++) {
-        int w = snprintf(buf + n, cap - n, "%s%s", i ? " " : "", argv[i]);
-        if (w < 0)
-            break;
-        n += (size_t)w;
-    }
-}
-
-/* The last bytes of a file, NUL-terminated ("" when unreadable). */
-static void file_tail(const char *path, char *buf, size_t cap) {
-    buf[0] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    off_t size = lseek(fd, 0, SEEK_END);
-    off_t from = size > (off_t)(cap - 1) ? size - (off_t)(cap - 1) : 0;
-    ssize_t n = size > 0 ? pread(fd, buf, (size_t)(size - from), from) : 0;
-    buf[n > 0 ? n : 0] = '\0';
-    close(fd);
-}
-
-static bool run_build(const struct cfg_ctx *x, const struct tcfg *c, char *const *argv) {
-    char log[4096 + 32], cmd[1024];
-    snprintf(log, sizeof(log), "%s/service-build.log", x->out);
-    join_argv(argv, cmd, sizeof(cmd));
-    unlink(log); /* the tail shown on failure must be this build's */
-    LOG_I("svc: building the service: %s", cmd);
-    struct subproc_opts so = {.argv = argv,
-                              .cwd = c->dir[0] ? c->dir : NULL,
-                              .output_path = log,
-                              .timeout_s = RF_SVC_BUILD_TIMEOUT_S};
-    struct subproc_result r;
-    if (subproc_run(&so, &r) && !r.timed_out && r.signal == 0 && r.exit_code == 0)
-        return true;
-    char tail[RF_SVC_FAIL_TAIL + 1];
-    file_tail(log, tail, sizeof(tail));
-    fail_with("%s: service.build: `%s` failed (%s %d) in %s", x->file, cmd,
-              r.timed_out ? "timed out, signal"
-              : r.signal  ? "signal"
-                          : "exit code",
-              r.signal ? r.signal : r.exit_code, c->dir[0] ? c->dir : ".");
-    /* apart: svc_error() keeps one line, and the tail is longer than its buffer */
-    LOG_E("%s: service.build: its output (all of it in %s):\n%s", x->file, log,
-          tail[0] ? tail : "(none)");
-    return false;
-}
-
-static bool absolute_dir(const char *dir, char *buf, size_t cap) {
-    char cwd[4096];
-    int w;
-    if (dir[0] == '/')
-        w = snprintf(buf, cap, "%s", dir);
-    else if (getcwd(cwd, sizeof(cwd)) != NULL)
-        w = snprintf(buf, cap, "%s/%s", cwd, dir);
-    else
-        return false;
-    return w > 0 && (size_t)w < cap && fileio_mkdirs(buf);
-}
-
-/* This module's keys, then those the http harness and the endpoint model read. */
-static const char *const service_keys[] = {"build",
-                                           "command",
-                                           "env",
-                                           "addr",
-                                           "ready_line",
-                                           "health",
-                                           "allow_non_loopback",
-                                           "path_params",
-                                           "reset",
-                                           "invariant",
-                                           "fail_on_5xx",
-                                           "allow_5xx",
-                                           "expect"};
-
-/* Unknown keys are warned about, not refused: other modules read this section too, and a
- * key added there must not break configs here. */
-static void warn_unknown(const struct cfg_ctx *x, const cJSON *sec) {
-    for (const cJSON *e = sec->child; e != NULL; e = e->next) {
-        bool known = false;
-        for (size_t i = 0; i < sizeof(service_keys) / sizeof(service_keys[0]) && !known; i++)
-            known = strcmp(e->string, service_keys[i]) == 0;
-        if (!known)
-            LOG_W("%s: service: unknown key \"%s\" (ignored)", x->file, e->string);
-    }
-}
-
-static bool load_scalars(const struct cfg_ctx *x, const cJSON *sec, struct svc_config *out) {
-    const char *ready = NULL, *health = NULL;
-    if (!opt_string(x, sec, "service", "ready_line", &ready) ||
-        !opt_string(x, sec, "service", "health", &health))
-        return false;
-    if (ready == NULL) {
-        fail_with("%s: service.ready_line: missing (an ERE whose group 1 captures the URL the "
-                  "service prints when ready)",
-                  x->file);
-        return false;
-    }
-    regex_t re;
-    int rc = regcomp(&re, ready, REG_EXTENDED);
-    size_t groups = rc == 0 ? re.re_nsub : 0;
-    if (rc == 0)
-        regfree(&re);
-    if (rc != 0 || groups < 1) {
-        fail_with("%s: service.ready_line: %s", x->file,
-                  rc ? "not a POSIX extended regex" : "needs a group ( ) capturing the URL");
-        return false;
-    }
-    if (health != NULL && health[0] != '/') {
-        fail_with("%s: service.health: expected a path starting with '/'", x->file);
-        return false;
-    }
-    const cJSON *anl = cJSON_GetObjectItemCaseSensitive(sec, "allow_non_loopback");
-    if (anl != NULL && !cJSON_IsBool(anl)) {
-        fail_with("%s: service.allow_non_loopback: expected true or false", x->file);
-        return false;
-    }
-    out->opts.allow_non_loopback = cJSON_IsTrue(anl);
-    out->ready_regex = strdup(ready);
-    out->health_path = health ? strdup(health) : NULL;
-    if (out->ready_regex == NULL || (health && out->health_path == NULL)) {
-        fail_with("%s: service: out of memory", x->file);
-        return false;
-    }
-    return true;
-}
-
-static bool load_commands(const struct cfg_ctx *x, const struct tcfg *c, const cJSON *sec,
-                          struct svc_config *out) {
-    bool present;
-    out->argv = string_array(x, sec, "command", &present);
-    if (out->argv == NULL) {
-        if (!present)
-            fail_with("%s: service.command: missing (the service's program and arguments)",
-                      x->file);
-        return false;
-    }
-    char **build = string_array(x, sec, "build", &present);
-    if (present && build == NULL)
-        return false;
-    bool ok = build == NULL || run_build(x, c, build);
-    free_strv(build);
-    return ok;
-}
-
-static bool finish_paths(const struct tcfg *c, const char *out_abs, struct svc_config *out) {
-    size_t n = strlen(out_abs) + sizeof("/service.log");
-    out->log_path = malloc(n);
-    out->cwd = c->dir[0] ? strdup(c->dir) : NULL;
-    if (out->log_path == NULL || (c->dir[0] && out->cwd == NULL)) {
-        fail_with("%s: service: out of memory", c->path);
-        return false;
-    }
-    snprintf(out->log_path, n, "%s/service.log", out_abs);
-    return true;
-}
-
-bool svc_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
-                     const char *const *extra_env, struct svc_config *out) {
-    memset(out, 0, sizeof(*out));
-    svc_err[0] = '\0';
-    char out_abs[4096];
-    struct cfg_ctx x = {.file = c->path, .out = out_abs, .addr = out->addr};
-    const cJSON *sec = tcfg_section(c, "service");
-    if (!cJSON_IsObject(sec)) {
-        fail_with("%s: service: %s", c->path,
-                  sec ? "expected an object" : "missing (http mode needs the service's command)");
-        return false;
-    }
-    const char *addr = "127.0.0.1:0";
-    if (!opt_string(&x, sec, "service", "addr", &addr))
-        return false;
-    snprintf(out->addr, sizeof(out->addr), "%s", addr);
-    if (!absolute_dir(out_dir, out_abs, sizeof(out_abs))) {
-        fail_with("%s: cannot use %s as the output directory", c->path, out_dir);
-        return false;
-    }
-    warn_unknown(&x, sec);
-    if (!load_scalars(&x, sec, out) || !build_env(&x, c, sec, variant, extra_env, out) ||
-        !finish_paths(c, out_abs, out) || !load_commands(&x, c, sec, out))
-        goto fail;
-    out->opts = (struct svc_opts){.argv = out->argv,
-                                  .env = (const char *const *)out->env,
-                                  .cwd = out->cwd,
-                                  .ready_regex = out->ready_regex,
-                                  .health_path = out->health_path,
-                                  .allow_non_loopback = out->opts.allow_non_loopback,
-                                  .start_timeout_ms = RF_SVC_START_TIMEOUT_MS,
-                                  .log_path = out->log_path};
-    return true;
-fail:
-    svc_config_free(out);
-    return false;
-}
-
-void svc_config_free(struct svc_config *sc) {
-    free_strv(sc->argv);
-    free_strv(sc->env);
-    free(sc->cwd);
-    free(sc->ready_regex);
-    free(sc->health_path);
-    free(sc->log_path);
-    memset(sc, 0, sizeof(*sc));
 }

@@ -1,6 +1,6 @@
 /* The service supervisor of http mode: one live service process, started from the target
- * config's "service" section, watched while the harness fires requests at it, and
- * restarted when it dies.
+ * config's "service" section (read by config/service_config.h), watched while the harness
+ * fires requests at it, and restarted when it dies.
  *
  * What it guarantees:
  * - the service runs in a process group of its own, and stopping it kills the whole group
@@ -13,10 +13,10 @@
  *   of http_addr.h (haddr_resolve), and it answered its health path with a 2xx;
  * - everything it writes (stdout and stderr, one pipe) is appended to opts.log_path, kept
  *   across restarts, and the last RF_SVC_OUTPUT_RING bytes stay in memory for the oracle
- *   (http_oracle.h) behind monotonic marks.
+ *   (http_oracle.h) behind monotonic marks (http_output.h keeps them).
  *
- * One harness thread drives one struct svc; a reader thread of the supervisor's own
- * consumes the pipe so a chatty service never blocks on a full pipe. */
+ * One harness thread drives one struct svc; a reader thread of the output's own consumes
+ * the pipe so a chatty service never blocks on a full pipe. */
 #ifndef RF_SUPERVISOR_H
 #define RF_SUPERVISOR_H
 
@@ -26,7 +26,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-struct tcfg;
+#include "service_config.h"
 
 /* ---- tunables (candidates for common/rf_config.h) ------------------------------------ */
 
@@ -47,23 +47,9 @@ struct tcfg;
  * 5 s), and a restart must not cost that. */
 #define RF_SVC_STOP_GRACE_MS 1000u
 
-/* Output kept in memory. A Go race report is 5-10 KiB, a goroutine dump of a busy service
- * tens; 64 KiB holds the report of the last schedule even behind request logging. */
-#define RF_SVC_OUTPUT_RING (64u * 1024u)
-
-/* Longest line matched against the ready regex; longer lines are matched cut. */
-#define RF_SVC_LINE_MAX 4096u
-
 /* Inputs remembered for a death: enough to replay a state the service built up over a
  * few schedules, few enough that copying them costs nothing next to an HTTP round trip. */
 #define RF_SVC_HISTORY 16u
-
-/* The build command's limit: a cold `go build -race` of a service and the standard
- * library takes minutes on a small machine; more than ten is a hang. */
-#define RF_SVC_BUILD_TIMEOUT_S 600.0
-
-/* Output shown when a start or a build fails: the last lines, where the reason is. */
-#define RF_SVC_FAIL_TAIL 2048u
 
 /* ---- options ---------------------------------------------------------------------------- */
 
@@ -80,31 +66,8 @@ struct svc_opts {
     const char *log_path;      /* all output appended here; NULL: kept in memory only */
 };
 
-/* svc_opts built from a target config, with the storage its pointers point into. */
-struct svc_config {
-    struct svc_opts opts;
-    char addr[256]; /* what {addr} became: the section's "addr", default "127.0.0.1:0" */
-    char **argv;    /* owned; opts.argv */
-    char **env;     /* owned; opts.env */
-    char *cwd, *ready_regex, *health_path, *log_path;
-};
-
-/* Reads the config's "service" section into out (zeroed first):
- *   command (array of strings, required), ready_line (ERE with a group, required),
- *   build (array of strings), env (object of strings), addr (string), health (path),
- *   allow_non_loopback (bool).
- * Placeholders {out} (out_dir, made absolute and created) and {addr} are expanded in
- * build, command and env values. The environment is, in order: the variant's env
- * ("variants"."NAME"."env"; variant NULL: none), the section's env, then extra_env (NULL-
- * terminated "K=V", e.g. RACEFUZZ_COVER_SHM). cwd is the config's directory; the log is
- * OUT_DIR/service.log (change opts.log_path freely).
- * When "build" is given it runs now, once, in the config's directory; its output goes to
- * OUT_DIR/service-build.log. Errors are logged as "FILE: service.command: ..." (a failed
- * build with its command and output tail) and svc_error() returns the first line. */
-bool svc_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
-                     const char *const *extra_env, struct svc_config *out);
-
-void svc_config_free(struct svc_config *sc);
+/* Points o at c's strings (c must outlive o), with the default start timeout. */
+void svc_opts_from_config(struct svc_opts *o, const struct service_config *c);
 
 /* ---- the service --------------------------------------------------------------------- */
 
@@ -174,8 +137,8 @@ void svc_note_input(struct svc *s, const uint8_t *data, size_t len);
  * until the next svc_note_input or svc_restart). Returns how many. */
 size_t svc_history(const struct svc *s, const uint8_t **datas, size_t *lens, size_t max);
 
-/* The reason the last svc_config_load, svc_start or svc_restart of this thread failed,
- * one line; "" when none did. */
+/* The reason the last svc_start or svc_restart of this thread failed, one line; "" when
+ * none did. (A failed service_config_load says why in service_config_error().) */
 const char *svc_error(void);
 
 #endif
