@@ -144,8 +144,8 @@ static bool user_config(const cJSON *report, const char *target) {
     const char *config = json_str(report, "Config");
     char own[4096], real[PATH_MAX], real_own[PATH_MAX];
     const char *name;
-    if (config == NULL || realpath(config, real) == NULL || !cli_config_path(target, NULL, own,
-                                                                               sizeof(own)))
+    if (config == NULL || realpath(config, real) == NULL ||
+        !cli_config_path(target, NULL, own, sizeof(own)))
         return true;
     if (realpath(own, real_own) != NULL && strcmp(real, real_own) == 0)
         return true;
