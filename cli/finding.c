@@ -35,8 +35,11 @@ bool finding_binary(const char *target, const char *mode, const char *sanitizer,
 
 char *const *finding_replay_flags(const char *mode) {
     static char *const frames[] = {"-runs=1000", NULL};
+    static char *const schedules[] = {"-runs=" RF_REPLAY_SCHEDULE_RUNS, NULL};
     static char *const once[] = {"-runs=1", NULL};
-    return strcmp(mode, "frames") == 0 ? frames : once;
+    if (strcmp(mode, "frames") == 0)
+        return frames;
+    return strcmp(mode, "go") == 0 || strcmp(mode, "http") == 0 ? schedules : once;
 }
 
 void finding_expect_from(const cJSON *report, struct finding_expect *e) {

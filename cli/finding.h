@@ -24,9 +24,9 @@ bool finding_binary(const char *target, const char *mode, const char *sanitizer,
                     size_t cap);
 
 /* Flags that make that binary replay one input meaningfully: a frames-mode race needs
- * many runs of the input to hit its window (-runs stops at the first report); a go-mode
- * schedule already runs its requests concurrently, once is an attempt. NULL-terminated,
- * static. */
+ * many runs of the input to hit its window (-runs stops at the first report), a go or
+ * http-mode schedule a few (RF_REPLAY_SCHEDULE_RUNS); plain mode runs once.
+ * NULL-terminated, static. */
 char *const *finding_replay_flags(const char *mode);
 
 /* What counts as reproducing a stored finding (replay.h): its key, or its kind with one of

@@ -129,6 +129,13 @@
  * microsecond staggers a schedule's delays ask for. */
 #define RF_HTTP_SPIN_NS 100000
 
+/* Replay: runs of a go/http-mode schedule per attempt (libFuzzer -runs, which stops at the
+ * first report). One run is a coin flip for bugs that need the runtime's help: G3 needs
+ * sync.Pool to hand back a used state (the race detector drops pooled items at random)
+ * and replayed 4/10 with one run, 10/10 with ten; a data race G6 9/10 and 10/10. A run
+ * that does not reproduce costs a few milliseconds to the leak settle time (300 ms). */
+#define RF_REPLAY_SCHEDULE_RUNS "10"
+
 /* Replay: one attempt's wall-clock limit. Above the go mode's drain deadline (10 s) and
  * a frames-mode attempt's 1000 runs, so a limit hit is a hang of the input, not of us. */
 #define RF_REPLAY_ATTEMPT_TIMEOUT_S 30
