@@ -24,6 +24,8 @@ static const struct cli_verb verbs[] = {
      cmd_triage_help, true},
     {"replay", "reproduce one crash file N times in a sandbox: rate, stacks, environment",
      cmd_replay, cmd_replay_help, true},
+    {"report", "the crash store as JUnit XML and SARIF 2.1.0 for CI", cmd_report, cmd_report_help,
+     false},
 };
 
 #define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))

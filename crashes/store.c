@@ -400,3 +400,64 @@ bool store_update_report(const char *dir, int attempts, int hits, const cJSON *f
     close(lock);
     return ok;
 }
+
+static int walk_name(const struct dirent *e) {
+    return e->d_name[0] != '.';
+}
+
+/* The directories among dir's non-dot entries, sorted; n < 0 when dir cannot be read. */
+static int walk_list(const char *dir, struct dirent ***names) {
+    int n = scandir(dir, names, walk_name, alphasort);
+    if (n < 0)
+        PLOG_E("%s", dir);
+    return n;
+}
+
+static bool is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Visits a subdirectory (its path and name); false stops the walk. */
+typedef bool (*subdir_fn)(const char *path, const char *name, void *arg);
+
+/* Calls visit for each non-dot subdirectory of dir in name order: -1 when dir cannot be
+ * read (logged), 0 when visit stopped the walk, 1 when every one was visited. */
+static int for_each_subdir(const char *dir, subdir_fn visit, void *arg) {
+    struct dirent **names;
+    char path[4400];
+    int rc = 1, n = walk_list(dir, &names);
+    for (int i = 0; i < n; i++) {
+        if (rc == 1 && fmt_path(path, sizeof(path), dir, names[i]->d_name) && is_dir(path) &&
+            !visit(path, names[i]->d_name, arg))
+            rc = 0;
+        free(names[i]);
+    }
+    if (n < 0)
+        return -1;
+    free(names);
+    return rc;
+}
+
+struct walk {
+    store_walk_fn fn;
+    void *ctx;
+    const char *target;
+};
+
+static bool visit_entry(const char *path, const char *name, void *arg) {
+    struct walk *w = arg;
+    return w->fn(w->target, name, path, w->ctx);
+}
+
+/* A target that cannot be read is skipped (for_each_subdir logged it), not the end. */
+static bool visit_target(const char *path, const char *name, void *arg) {
+    struct walk *w = arg;
+    w->target = name;
+    return for_each_subdir(path, visit_entry, w) != 0;
+}
+
+bool store_walk(const char *root, store_walk_fn fn, void *ctx) {
+    struct walk w = {.fn = fn, .ctx = ctx, .target = NULL};
+    return for_each_subdir(root, visit_target, &w) >= 0;
+}
