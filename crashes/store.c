@@ -236,6 +236,8 @@ static char *report_text(const cJSON *j) {
     if (cJSON_IsObject(rep) && len < cap)
         len += (size_t)snprintf(out + len, cap - len, "reproduced %.0f/%.0f\n", num_of(rep, "hits"),
                                 num_of(rep, "attempts"));
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Fixed")) && len < cap)
+        len += (size_t)snprintf(out + len, cap - len, "marked fixed (racefuzz mark-fixed)\n");
     const cJSON *line;
     cJSON_ArrayForEach(line, cJSON_GetObjectItemCaseSensitive(j, "Stacktrace")) {
         if (len + 2 >= cap || !cJSON_IsString(line))
@@ -372,33 +374,51 @@ cJSON *store_load_report(const char *dir) {
     return j;
 }
 
-bool store_update_report(const char *dir, int attempts, int hits, const cJSON *fields) {
-    char parent[4096];
-    snprintf(parent, sizeof(parent), "%s", dir);
-    char *slash = strrchr(parent, '/');
-    if (slash != NULL)
+/* The entry's target directory: dir without its last component (trailing '/' ignored). */
+static void target_dir(const char *dir, char *out, size_t cap) {
+    snprintf(out, cap, "%s", dir);
+    size_t n = strlen(out);
+    while (n > 1 && out[n - 1] == '/')
+        out[--n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash != NULL && slash != out)
         *slash = '\0';
+    else if (slash == NULL)
+        snprintf(out, cap, ".");
+}
+
+/* Merges rep (as "Reproduced"; may be NULL) and fields (may be NULL) into dir/report.json
+ * and rewrites report.txt, atomically, under the target's lock. */
+static bool update_locked(const char *dir, const cJSON *rep, const cJSON *fields) {
+    char parent[4096];
+    target_dir(dir, parent, sizeof(parent));
     int lock = lock_target(parent);
     if (lock < 0)
         return false;
     cJSON *j = store_load_report(dir);
     bool ok = j != NULL;
-    if (ok) {
-        cJSON *rep = cJSON_CreateObject();
-        cJSON_AddNumberToObject(rep, "attempts", attempts);
-        cJSON_AddNumberToObject(rep, "hits", hits);
-        cJSON_DeleteItemFromObjectCaseSensitive(j, "Reproduced");
-        cJSON_AddItemToObject(j, "Reproduced", rep);
-        const cJSON *e;
-        cJSON_ArrayForEach(e, fields) {
-            cJSON_DeleteItemFromObjectCaseSensitive(j, e->string);
-            cJSON_AddItemToObject(j, e->string, cJSON_Duplicate(e, true));
-        }
-        ok = write_reports(dir, j, false);
+    if (ok && rep != NULL)
+        set_item(j, "Reproduced", cJSON_Duplicate(rep, true));
+    const cJSON *e, *merge = ok ? fields : NULL;
+    cJSON_ArrayForEach(e, merge) {
+        set_item(j, e->string, cJSON_Duplicate(e, true));
     }
+    ok = ok && write_reports(dir, j, false);
     cJSON_Delete(j);
     close(lock);
     return ok;
+}
+
+bool store_update_report(const char *dir, int attempts, int hits, const cJSON *fields) {
+    cJSON *rep = cJSON_CreateObject();
+    bool ok = rep != NULL && cJSON_AddNumberToObject(rep, "attempts", attempts) != NULL &&
+              cJSON_AddNumberToObject(rep, "hits", hits) != NULL && update_locked(dir, rep, fields);
+    cJSON_Delete(rep);
+    return ok;
+}
+
+bool store_update_fields(const char *dir, const cJSON *fields) {
+    return update_locked(dir, NULL, fields);
 }
 
 static int walk_name(const struct dirent *e) {

@@ -54,6 +54,11 @@ cJSON *store_load_report(const char *dir);
  * (may be NULL) into it, atomically, under the target's lock. */
 bool store_update_report(const char *dir, int attempts, int hits, const cJSON *fields);
 
+/* Merges `fields` into DIR/report.json (report.txt follows), atomically, under the target's
+ * lock; Reproduced and every other field stay as they are. `racefuzz mark-fixed` sets
+ * "Fixed" with it. */
+bool store_update_fields(const char *dir, const cJSON *fields);
+
 /* Called by store_walk for one entry: its target, its directory's name (KIND-KEY) and
  * path. Returning false stops the walk. */
 typedef bool (*store_walk_fn)(const char *target, const char *entry, const char *dir, void *ctx);

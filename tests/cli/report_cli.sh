@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# racefuzz report end to end (issue 13, 1): a real crash store (the planted overflow
+# racefuzz report and mark-fixed end to end (issue 13, 1): a real crash store (the planted overflow
 # imported by triage, which replays it in the sandbox, then replayed again) plus hand-made
 # entries (one marked fixed, one whose report holds markup, control and non-UTF-8 bytes)
 # becomes JUnit XML and SARIF 2.1.0. The SARIF is validated with jsonschema against
 # tests/data/schemas/sarif-2.1.0-racefuzz.schema.json and, when RACEFUZZ_SARIF_SCHEMA names
 # it, the official sarif-schema-2.1.0.json; the XML is parsed and its structure checked.
-# The store is left as it was; a malformed report.json is named and skipped (exit 2, the
+# The store is left as it was by report; mark-fixed turns a reproduced entry into a
+# regression and a never replayed one into a pass, changing Fixed only; a malformed report.json is named and skipped (exit 2, the
 # files still written); usage errors exit 2 naming the option or path.
 # usage: report_cli.sh RACEFUZZ_BIN
 set -euo pipefail
@@ -98,6 +99,34 @@ assert "<x> & \ufffd" in f.text, f.text
 print("junit ok:", len(cases), "test cases")
 PY
 
+# mark-fixed changes Fixed and nothing else. The planted entry reproduced in its replay: marked
+# fixed, it is a regression (failed); the hostile race was never replayed: marked fixed (named
+# by a file in it), it passes; --undo takes the mark back.
+race=$store/hostile/go-data-race-00000000000000e2
+cp "$entry/report.json" "$work/planted-before.json"
+"$bin" mark-fixed "$entry" "$race/report.json" >"$work/mark.txt" 2>&1 ||
+  fail "mark-fixed: $(cat "$work/mark.txt")"
+$py - "$work/planted-before.json" "$entry/report.json" <<'PY'
+import json, sys
+before, after = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:])
+assert after.pop("Fixed") is True and before == after, "mark-fixed changed more than Fixed"
+PY
+grep -q "^marked fixed" "$entry/report.txt" || fail "report.txt does not say it is marked fixed"
+"$bin" report --junit "$work/fixed.xml" >/dev/null
+$py - "$work/fixed.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+cases = {c.get("name"): c for c in ET.parse(sys.argv[1]).getroot().iter("testcase")}
+planted = [c for n, c in cases.items() if n.startswith("heap-buffer-overflow-")][0]
+assert planted.find("failure").get("message").startswith("regression: heap-buffer-overflow: ")
+assert len(cases["go-data-race-00000000000000e2"]) == 0, "a fixed, never replayed race fails"
+PY
+"$bin" mark-fixed --undo "$entry" >/dev/null
+grep -Eq '"Fixed":[[:space:]]*false' "$entry/report.json" || fail "--undo left the mark"
+expect_usage_error "mark-fixed: name at least one store entry" "$bin" mark-fixed
+expect_usage_error "$work/none: No such file or directory" "$bin" mark-fixed "$work/none"
+expect_usage_error "$work: not a crash store entry" "$bin" mark-fixed "$entry" "$work"
+grep -Eq '"Fixed":[[:space:]]*false' "$entry/report.json" || fail "a refused mark-fixed changed $entry"
+
 # A malformed report.json is named and left out; the rest is still written (exit 2).
 mkdir -p "$store/planted/bad-0000000000000001"
 printf '{"Kind": 5}\n' >"$store/planted/bad-0000000000000001/report.json"
@@ -113,4 +142,4 @@ expect_usage_error "--junit: $work is a directory" "$bin" report --junit "$work"
 expect_usage_error "--sarif: $work/no/such/x.sarif: cannot write" \
   "$bin" report --sarif "$work/no/such/x.sarif"
 expect_usage_error "report: unexpected argument 'extra'" "$bin" report --junit "$work/j.xml" extra
-echo "PASS: report writes valid JUnit and SARIF from the store and leaves it as it was"
+echo "PASS: report writes valid JUnit and SARIF from the store and leaves it as it was; mark-fixed"
