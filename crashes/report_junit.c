@@ -118,6 +118,7 @@ static bool put_suite(FILE *out, const struct report_set *s, size_t from, size_t
     return ok;
 }
 
+/* <testsuites> has no "skipped" in junit-10.xsd (<testsuite> has): the total stays out. */
 bool junit_write(const struct report_set *s, FILE *out) {
     struct junit_counts all;
     bool ok = true;
@@ -125,8 +126,8 @@ bool junit_write(const struct report_set *s, FILE *out) {
     fprintf(out,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<testsuites name=\"racefuzz\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-            "skipped=\"%zu\" time=\"0\">\n",
-            all.tests, all.failures, all.skipped);
+            "time=\"0\">\n",
+            all.tests, all.failures);
     for (size_t from = 0, to; ok && from < s->n; from = to) {
         for (to = from + 1; to < s->n && strcmp(s->v[to].target, s->v[from].target) == 0; to++)
             ;

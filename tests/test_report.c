@@ -98,6 +98,8 @@ static void junit_should_fail_open_crashes_and_pass_fixed_ones(void **state) {
     add(&s, "planted", "hang-4", "{\"Kind\":\"hang\",\"Reproduced\":{\"attempts\":5,\"hits\":0}}");
     char *x = junit_of(&s);
     assert_has(x, "<testsuites name=\"racefuzz\" tests=\"4\" failures=\"2\" errors=\"0\" "
+                  "time=\"0\">");
+    assert_has(x, "<testsuite name=\"planted\" tests=\"1\" failures=\"0\" errors=\"0\" "
                   "skipped=\"1\"");
     assert_has(x, "<testsuite name=\"orders\" tests=\"3\" failures=\"2\"");
     assert_has(x, "<testsuite name=\"planted\" tests=\"1\" failures=\"0\"");

@@ -4,7 +4,8 @@
 # entries (one marked fixed, one whose report holds markup, control and non-UTF-8 bytes)
 # becomes JUnit XML and SARIF 2.1.0. The SARIF is validated with jsonschema against
 # tests/data/schemas/sarif-2.1.0-racefuzz.schema.json and, when RACEFUZZ_SARIF_SCHEMA names
-# it, the official sarif-schema-2.1.0.json; the XML is parsed and its structure checked.
+# it, the official sarif-schema-2.1.0.json; the XML is parsed and checked against what the
+# Jenkins xunit plugin's junit-10.xsd allows.
 # The store is left as it was by report; mark-fixed turns a reproduced entry into a
 # regression and a never replayed one into a pass, changing Fixed only; a malformed report.json is named and skipped (exit 2, the
 # files still written); usage errors exit 2 naming the option or path.
@@ -71,10 +72,33 @@ assert race["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
 print("sarif ok:", ", ".join(sorted(res)))
 PY
 
+# The structure the JUnit schema CI tools read (the Jenkins xunit plugin's junit-10.xsd,
+# which is not committed here) allows: per element, its attributes (the required ones
+# present), its children and the form of time.
 $py - "$work/out.xml" <<'PY'
-import sys, xml.etree.ElementTree as ET
+import re, sys, xml.etree.ElementTree as ET
+ATTRS = {"testsuites": ({"name", "time", "tests", "failures", "errors"}, set()),
+         "testsuite": ({"name", "tests", "failures", "errors", "group", "time", "skipped",
+                        "timestamp", "hostname", "id", "package", "file", "log", "url"},
+                       {"name", "tests", "failures", "errors"}),
+         "testcase": ({"name", "time", "classname", "group"}, {"name"}),
+         "failure": ({"type", "message"}, set()), "error": ({"type", "message"}, set()),
+         "skipped": ({"type", "message"}, set())}
+CHILDREN = {"testsuites": {"testsuite"},
+            "testsuite": {"testsuite", "properties", "testcase", "system-out", "system-err"},
+            "testcase": {"skipped", "error", "failure", "system-out", "system-err"},
+            "failure": set(), "error": set(), "skipped": set()}
+TIME = re.compile(r"(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]*)?")
+def check(e):
+    allowed, required = ATTRS[e.tag]
+    assert set(e.attrib) <= allowed and required <= set(e.attrib), (e.tag, e.attrib)
+    assert "time" not in e.attrib or TIME.fullmatch(e.get("time")), e.get("time")
+    for c in e:
+        assert c.tag in CHILDREN[e.tag], (e.tag, c.tag)
+        check(c)
 top = ET.parse(sys.argv[1]).getroot()
 assert top.tag == "testsuites", top.tag
+check(top)
 suites = {s.get("name"): s for s in top.findall("testsuite")}
 assert sorted(suites) == ["hostile", "planted"], list(suites)
 total = 0
