@@ -117,6 +117,21 @@ static cJSON *thread_flow(const struct sig_result *sig, size_t k, const char *ro
     return flow;
 }
 
+/* A result without a stack (an invariant, an unrecognised finding) is located at its
+ * target's config, line 1: code scanning shows no result without a location. */
+static void add_config_location(cJSON *result, const cJSON *report, const char *root) {
+    struct sig_frame f = {.line = 1};
+    snprintf(f.file, sizeof(f.file), "%s", report_set_field(report, "Config"));
+    cJSON *p = physical(&f, root);
+    if (p == NULL)
+        return;
+    cJSON *loc = cJSON_CreateObject();
+    cJSON_AddItemToObject(loc, "physicalLocation", p);
+    cJSON_AddItemToObject(loc, "message",
+                          message("no stack in the report: the target's config", "config"));
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(result, "locations"), loc);
+}
+
 /* The stacks of the stored report, when one parses: locations and code flows. */
 static void add_stacks(cJSON *result, const cJSON *report, const char *root) {
     char *text = report_set_lines(report, SIZE_MAX);
@@ -131,6 +146,8 @@ static void add_stacks(cJSON *result, const cJSON *report, const char *root) {
             if (sig->nframes[k] > 0)
                 cJSON_AddItemToArray(threads, thread_flow(sig, k, root));
         cJSON_AddItemToArray(cJSON_AddArrayToObject(result, "codeFlows"), flows);
+    } else {
+        add_config_location(result, report, root);
     }
     free(sig);
     free(text);

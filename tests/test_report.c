@@ -69,17 +69,36 @@ static void junit_escape_should_escape_markup_and_drop_what_xml_forbids(void **s
     free(t);
 }
 
-/* An entry of target t named n with report.json j (parsed). */
-static void add(struct report_set *s, const char *t, const char *n, const char *j) {
-    s->v = realloc(s->v, (s->n + 1) * sizeof(*s->v));
+/* One small store both writers are tested on, as {target, name, report.json}: a race never
+ * replayed, a panic marked fixed, the same panic fixed yet reproduced (a regression), a
+ * hang not reproduced by its last replay, and a finding without a stack whose detail is
+ * nothing but a control character. */
+static const char *const rows[][3] = {
+    {"orders", "go-data-race-1", "{\"Kind\":\"go-data-race\",\"Detail\":\"<x> & y\"}"},
+    {"orders", "panic-2", "{\"Kind\":\"panic\",\"Fixed\":true}"},
+    {"orders", "panic-3",
+     "{\"Kind\":\"panic\",\"Fixed\":true,\"Reproduced\":{\"attempts\":5,\"hits\":1}}"},
+    {"planted", "hang-4", "{\"Kind\":\"hang\",\"Reproduced\":{\"attempts\":5,\"hits\":0}}"},
+    {"planted", "unrecognised-5",
+     "{\"Kind\":\"unrecognised\",\"Detail\":\"\\u0001\","
+     "\"Config\":\"/work/main/targets/planted/racefuzz.json\"}"},
+};
+
+/* The rows as report_set_load would load them. */
+static void load_rows(struct report_set *s) {
+    size_t n = sizeof(rows) / sizeof(rows[0]);
+    memset(s, 0, sizeof(*s));
+    s->v = calloc(n, sizeof(*s->v));
     assert_non_null(s->v);
-    struct report_entry *e = &s->v[s->n++];
-    snprintf(e->target, sizeof(e->target), "%s", t);
-    snprintf(e->name, sizeof(e->name), "%s", n);
-    snprintf(e->dir, sizeof(e->dir), "/store/%s/%s", t, n);
-    e->json = cJSON_Parse(j);
-    assert_non_null(e->json);
-    s->cap = s->n;
+    for (size_t i = 0; i < n; i++) {
+        struct report_entry *e = &s->v[s->n++];
+        snprintf(e->target, sizeof(e->target), "%s", rows[i][0]);
+        snprintf(e->name, sizeof(e->name), "%s", rows[i][1]);
+        snprintf(e->dir, sizeof(e->dir), "/store/%s/%s", rows[i][0], rows[i][1]);
+        e->json = cJSON_Parse(rows[i][2]);
+        assert_non_null(e->json);
+    }
+    s->cap = n;
 }
 
 static char *junit_of(const struct report_set *s) {
@@ -90,19 +109,15 @@ static char *junit_of(const struct report_set *s) {
 
 static void junit_should_fail_open_crashes_and_pass_fixed_ones(void **state) {
     (void)state;
-    struct report_set s = {0};
-    add(&s, "orders", "go-data-race-1", "{\"Kind\":\"go-data-race\",\"Detail\":\"<x> & y\"}");
-    add(&s, "orders", "panic-2", "{\"Kind\":\"panic\",\"Fixed\":true}");
-    add(&s, "orders", "panic-3",
-        "{\"Kind\":\"panic\",\"Fixed\":true,\"Reproduced\":{\"attempts\":5,\"hits\":1}}");
-    add(&s, "planted", "hang-4", "{\"Kind\":\"hang\",\"Reproduced\":{\"attempts\":5,\"hits\":0}}");
+    struct report_set s;
+    load_rows(&s);
     char *x = junit_of(&s);
-    assert_has(x, "<testsuites name=\"racefuzz\" tests=\"4\" failures=\"2\" errors=\"0\" "
+    assert_has(x, "<testsuites name=\"racefuzz\" tests=\"5\" failures=\"3\" errors=\"0\" "
                   "time=\"0\">");
-    assert_has(x, "<testsuite name=\"planted\" tests=\"1\" failures=\"0\" errors=\"0\" "
+    assert_has(x, "<testsuite name=\"orders\" tests=\"3\" failures=\"2\" errors=\"0\" "
+                  "skipped=\"0\"");
+    assert_has(x, "<testsuite name=\"planted\" tests=\"2\" failures=\"1\" errors=\"0\" "
                   "skipped=\"1\"");
-    assert_has(x, "<testsuite name=\"orders\" tests=\"3\" failures=\"2\"");
-    assert_has(x, "<testsuite name=\"planted\" tests=\"1\" failures=\"0\"");
     assert_has(x, "message=\"go-data-race: &lt;x&gt; &amp; y\"");
     assert_has(x, "<testcase name=\"panic-2\" classname=\"orders\" time=\"0\"/>");
     assert_has(x, "message=\"regression: panic: \"");
@@ -137,10 +152,8 @@ static const cJSON *at(const cJSON *j, const char *key) {
 
 static void sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_race(void **state) {
     (void)state;
-    struct report_set s = {0};
-    add(&s, "orders", "go-data-race-1", "{\"Kind\":\"go-data-race\",\"Detail\":\"race\"}");
-    add(&s, "orders", "go-data-race-2", "{\"Kind\":\"go-data-race\"}");
-    add(&s, "planted", "unrecognised-3", "{\"Kind\":\"unrecognised\",\"Detail\":\"\\u0001\"}");
+    struct report_set s;
+    load_rows(&s);
     cJSON_AddItemToObject(s.v[0].json, "Stacktrace", lines_of("go_g6_race_putuser_getuser.log"));
     struct sarif_tool t = {
         .version = "9.9", .information_uri = "file:///r/README.md", .root = "/work/main"};
@@ -150,13 +163,13 @@ static void sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_rac
     const cJSON *run = cJSON_GetArrayItem(at(log, "runs"), 0);
     const cJSON *driver = at(at(run, "tool"), "driver");
     assert_string_equal(at(driver, "name")->valuestring, "racefuzz");
-    assert_int_equal(cJSON_GetArraySize(at(driver, "rules")), 2); /* one per kind */
+    assert_int_equal(cJSON_GetArraySize(at(driver, "rules")), 4); /* one per kind */
     const cJSON *results = at(run, "results");
-    assert_int_equal(cJSON_GetArraySize(results), 3);
-    const cJSON *r0 = cJSON_GetArrayItem(results, 0), *r2 = cJSON_GetArrayItem(results, 2);
-    assert_int_equal(at(cJSON_GetArrayItem(results, 1), "ruleIndex")->valueint, 0);
-    assert_int_equal(at(r2, "ruleIndex")->valueint, 1);
-    assert_string_equal(at(at(r2, "message"), "text")->valuestring, "unrecognised");
+    assert_int_equal(cJSON_GetArraySize(results), 5);
+    const cJSON *r0 = cJSON_GetArrayItem(results, 0), *r4 = cJSON_GetArrayItem(results, 4);
+    assert_int_equal(at(cJSON_GetArrayItem(results, 2), "ruleIndex")->valueint, 1);
+    assert_int_equal(at(r4, "ruleIndex")->valueint, 3);
+    assert_string_equal(at(at(r4, "message"), "text")->valuestring, "unrecognised");
     const cJSON *phys = at(cJSON_GetArrayItem(at(r0, "locations"), 0), "physicalLocation");
     const cJSON *art = at(phys, "artifactLocation");
     assert_string_equal(at(art, "uri")->valuestring, "targets/orders/service/users.go");
@@ -164,7 +177,11 @@ static void sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_rac
     assert_int_equal(at(at(phys, "region"), "startLine")->valueint, 93);
     const cJSON *flows = at(cJSON_GetArrayItem(at(r0, "codeFlows"), 0), "threadFlows");
     assert_int_equal(cJSON_GetArraySize(flows), 2);
-    assert_null(cJSON_GetObjectItemCaseSensitive(r2, "locations")); /* no stack: none */
+    /* no stack: the target's config, else no location */
+    phys = at(cJSON_GetArrayItem(at(r4, "locations"), 0), "physicalLocation");
+    assert_string_equal(at(at(phys, "artifactLocation"), "uri")->valuestring,
+                        "targets/planted/racefuzz.json");
+    assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(results, 3), "locations"));
     cJSON_Delete(log);
     report_set_free(&s);
 }

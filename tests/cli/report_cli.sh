@@ -33,8 +33,8 @@ entry=$(sed -n 's/.* -> \([^ ]*\) (new.*/\1/p' "$work/triage.txt")
 # A fixed one (its last replay did not reproduce it) and a hostile one: a Go race whose
 # detail and report carry markup, an escape sequence, a NUL-free control byte and \xff.
 mkdir -p "$store/hostile/panic-00000000000000f1" "$store/hostile/go-data-race-00000000000000e2"
-printf '{"Kind": "panic", "Detail": "nil map", "Fixed": true, "Reproduced": {"attempts": 3, "hits": 0}}\n' \
-  >"$store/hostile/panic-00000000000000f1/report.json"
+printf '{"Kind": "panic", "Detail": "nil map", "Fixed": true, "Config": "%s", "Reproduced": {"attempts": 3, "hits": 0}}\n' \
+  "$root/targets/planted/racefuzz.json" >"$store/hostile/panic-00000000000000f1/report.json"
 $py - "$root/tests/data/reports/go_g6_race_putuser_getuser.log" \
   "$store/hostile/go-data-race-00000000000000e2/report.json" <<'PY'
 import json, sys
@@ -64,6 +64,8 @@ assert len(res) == 3, list(res)
 top = res["planted/heap-buffer-overflow"]["locations"][0]["physicalLocation"]
 assert top["artifactLocation"] == {"uri": "targets/planted/planted.c", "uriBaseId": "SRCROOT"}, top
 assert top["region"]["startLine"] > 0
+nostack = res["hostile/panic"]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert nostack["uri"] == "targets/planted/racefuzz.json", nostack  # its target's config
 race = res["hostile/go-data-race"]
 assert len(race["codeFlows"][0]["threadFlows"]) == 2, race["codeFlows"]
 assert race["message"]["text"] == "<b>&amp; [31m]]> \"q\"", race["message"]
