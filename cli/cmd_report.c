@@ -1,5 +1,6 @@
 /* racefuzz report: the crash store as JUnit XML and SARIF for CI; the store is only read. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -27,6 +28,7 @@ void cmd_report_help(void) {
            "                skipped when not marked fixed yet not reproduced by its last replay\n"
            "  --sarif FILE  SARIF 2.1.0: a rule per kind, a result per signature at its top\n"
            "                user frame, the stacks as code flows (paths relative to %s)\n"
+           "A default store that does not exist yet (no finding so far) gives empty reports.\n"
            "Exit: 0 written; 2 usage error, unreadable store or unwritable file, or a\n"
            "report.json that is malformed (named on stderr; the files are written without it).\n",
            SARIF_SRCROOT);
@@ -34,6 +36,7 @@ void cmd_report_help(void) {
 
 struct report_args {
     const char *store, *junit, *sarif;
+    bool store_named; /* --store given: a missing DIR is a mistake, not an empty store */
 };
 
 /* An output is checked before the store is read: a directory, or a file whose directory
@@ -77,6 +80,7 @@ static bool parse(int argc, char **argv, struct report_args *a) {
         LOG_E("report: name at least one output, --junit FILE or --sarif FILE");
         return false;
     }
+    a->store_named = a->store != NULL;
     if (a->store == NULL)
         a->store = finding_store_root();
     return check_out("junit", a->junit) && check_out("sarif", a->sarif);
@@ -115,7 +119,11 @@ int cmd_report(int argc, char **argv) {
     struct report_set s;
     if (!parse(argc, argv, &a))
         return CLI_EXIT_USAGE;
-    if (!report_set_load(a.store, &s)) {
+    if (!a.store_named && access(a.store, F_OK) != 0 && errno == ENOENT) {
+        /* the store is made at the first finding: none yet is no crash, not an error */
+        printf("store: %s does not exist yet: no crashes\n", a.store);
+        memset(&s, 0, sizeof(s));
+    } else if (!report_set_load(a.store, &s)) {
         LOG_E("--store: %s: cannot read the crash store", a.store);
         return CLI_EXIT_USAGE;
     }

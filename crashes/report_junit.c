@@ -65,8 +65,9 @@ static bool put_failure(FILE *out, const struct report_entry *e) {
     char message[600];
     char *lines = report_set_lines(j, JUNIT_REPORT_LINES);
     bool fixed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Fixed"));
-    snprintf(message, sizeof(message), "%s%s: %s", fixed ? "regression: " : "",
-             report_set_field(j, "Kind"), report_set_field(j, "Detail"));
+    const char *detail = report_set_field(j, "Detail");
+    snprintf(message, sizeof(message), "%s%s%s%s", fixed ? "regression: " : "",
+             report_set_field(j, "Kind"), detail[0] != '\0' ? ": " : "", detail);
     fputs("      <failure message=\"", out);
     bool ok = lines != NULL && junit_put_escaped(out, message, true);
     fputs("\" type=\"", out);

@@ -479,5 +479,5 @@ static bool visit_target(const char *path, const char *name, void *arg) {
 
 bool store_walk(const char *root, store_walk_fn fn, void *ctx) {
     struct walk w = {.fn = fn, .ctx = ctx, .target = NULL};
-    return for_each_subdir(root, visit_target, &w) >= 0;
+    return for_each_subdir(root, visit_target, &w) == 1;
 }

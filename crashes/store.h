@@ -66,8 +66,8 @@ typedef bool (*store_walk_fn)(const char *target, const char *entry, const char 
 /* Calls fn for every entry ROOT/TARGET/ENTRY, targets and entries in name order, skipping
  * dot-names (the lock, a writer's .tmp-*) and anything but directories. Reads only, and
  * takes no lock: report.json is only ever replaced by rename, so a reader sees the old
- * file or the new one whole. False, logged as "ROOT: problem", when ROOT cannot be read;
- * a target directory that cannot be read is logged and skipped. */
+ * file or the new one whole. False when ROOT cannot be read (logged as "ROOT: problem") or
+ * fn stopped the walk; a target directory that cannot be read is logged and skipped. */
 bool store_walk(const char *root, store_walk_fn fn, void *ctx);
 
 /* A signature's state ("KIND\nFUNC\n...") on one line, for people: "KIND | FUNC | ...". */

@@ -161,6 +161,13 @@ expect_usage_error "$store/planted/bad-0000000000000001/report.json: Kind: expec
   "$bin" report --store "$store" --junit "$work/out.xml"
 grep -c "<testcase " "$work/out.xml" | grep -qx 3 || fail "the other entries were not written"
 
+# No store yet (nothing found so far): empty reports, exit 0; a named --store that is not
+# there is a mistake (exit 2).
+RACEFUZZ_STORE=$work/later "$bin" report --junit "$work/empty.xml" --sarif "$work/empty.sarif" \
+  >"$work/empty.txt" 2>&1 || fail "report without a store yet: $(cat "$work/empty.txt")"
+grep -q 'tests="0"' "$work/empty.xml" || fail "no store yet: $(cat "$work/empty.xml")"
+[ ! -e "$work/later" ] || fail "report created the store"
+
 expect_usage_error "report: name at least one output" "$bin" report
 expect_usage_error "--store: $work/none: cannot read the crash store" \
   "$bin" report --store "$work/none" --sarif "$work/x.sarif"
