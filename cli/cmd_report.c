@@ -103,7 +103,7 @@ static bool write_sarif(const char *path, const struct report_set *s) {
         snprintf(root, sizeof(root), "%s", cli_root_dir());
     /* No public home page yet: the README in the source tree says what racefuzz is. */
     snprintf(readme, sizeof(readme), "%s/README.md", root);
-    if (!sarif_uri(readme, "", uri, sizeof(uri), &relative))
+    if (!sarif_uri(readme, "", uri, sizeof(uri), &relative)) /* absolute: a file: URI */
         snprintf(uri, sizeof(uri), "file:///");
     struct sarif_tool t = {.version = RACEFUZZ_VERSION, .information_uri = uri, .root = root};
     cJSON *log = sarif_build(s, &t);
