@@ -37,6 +37,10 @@ int cmd_minimize(int argc, char **argv);
 void cmd_minimize_help(void);
 int cmd_replay(int argc, char **argv);
 void cmd_replay_help(void);
+int cmd_report(int argc, char **argv);
+void cmd_report_help(void);
+int cmd_mark_fixed(int argc, char **argv);
+void cmd_mark_fixed_help(void);
 
 /* Directory holding the racefuzz binary (the build tree); other artefacts are found
  * relative to it. */

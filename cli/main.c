@@ -24,6 +24,10 @@ static const struct cli_verb verbs[] = {
      cmd_triage_help, true},
     {"replay", "reproduce one crash file N times in a sandbox: rate, stacks, environment",
      cmd_replay, cmd_replay_help, true},
+    {"report", "the crash store as JUnit XML and SARIF 2.1.0 for CI", cmd_report, cmd_report_help,
+     false},
+    {"mark-fixed", "declare stored crashes fixed: reports pass them until they reproduce",
+     cmd_mark_fixed, cmd_mark_fixed_help, false},
 };
 
 #define VERB_COUNT (sizeof(verbs) / sizeof(verbs[0]))
@@ -62,7 +66,7 @@ static void usage(FILE *out) {
                  "Coverage-guided fuzzing of concurrent Go services and their C protocol layer.\n\n"
                  "verbs:\n");
     for (size_t i = 0; i < VERB_COUNT; i++)
-        fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+        fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
     fprintf(out, "\nexit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error\n");
 }
 

@@ -236,6 +236,8 @@ static char *report_text(const cJSON *j) {
     if (cJSON_IsObject(rep) && len < cap)
         len += (size_t)snprintf(out + len, cap - len, "reproduced %.0f/%.0f\n", num_of(rep, "hits"),
                                 num_of(rep, "attempts"));
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "Fixed")) && len < cap)
+        len += (size_t)snprintf(out + len, cap - len, "marked fixed (racefuzz mark-fixed)\n");
     const cJSON *line;
     cJSON_ArrayForEach(line, cJSON_GetObjectItemCaseSensitive(j, "Stacktrace")) {
         if (len + 2 >= cap || !cJSON_IsString(line))
@@ -372,31 +374,110 @@ cJSON *store_load_report(const char *dir) {
     return j;
 }
 
-bool store_update_report(const char *dir, int attempts, int hits, const cJSON *fields) {
-    char parent[4096];
-    snprintf(parent, sizeof(parent), "%s", dir);
-    char *slash = strrchr(parent, '/');
-    if (slash != NULL)
+/* The entry's target directory: dir without its last component (trailing '/' ignored). */
+static void target_dir(const char *dir, char *out, size_t cap) {
+    snprintf(out, cap, "%s", dir);
+    size_t n = strlen(out);
+    while (n > 1 && out[n - 1] == '/')
+        out[--n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash != NULL && slash != out)
         *slash = '\0';
+    else if (slash == NULL)
+        snprintf(out, cap, ".");
+}
+
+/* Merges rep (as "Reproduced"; may be NULL) and fields (may be NULL) into dir/report.json
+ * and rewrites report.txt, atomically, under the target's lock. */
+static bool update_locked(const char *dir, const cJSON *rep, const cJSON *fields) {
+    char parent[4096];
+    target_dir(dir, parent, sizeof(parent));
     int lock = lock_target(parent);
     if (lock < 0)
         return false;
     cJSON *j = store_load_report(dir);
     bool ok = j != NULL;
-    if (ok) {
-        cJSON *rep = cJSON_CreateObject();
-        cJSON_AddNumberToObject(rep, "attempts", attempts);
-        cJSON_AddNumberToObject(rep, "hits", hits);
-        cJSON_DeleteItemFromObjectCaseSensitive(j, "Reproduced");
-        cJSON_AddItemToObject(j, "Reproduced", rep);
-        const cJSON *e;
-        cJSON_ArrayForEach(e, fields) {
-            cJSON_DeleteItemFromObjectCaseSensitive(j, e->string);
-            cJSON_AddItemToObject(j, e->string, cJSON_Duplicate(e, true));
-        }
-        ok = write_reports(dir, j, false);
+    if (ok && rep != NULL)
+        set_item(j, "Reproduced", cJSON_Duplicate(rep, true));
+    const cJSON *e, *merge = ok ? fields : NULL;
+    cJSON_ArrayForEach(e, merge) {
+        set_item(j, e->string, cJSON_Duplicate(e, true));
     }
+    ok = ok && write_reports(dir, j, false);
     cJSON_Delete(j);
     close(lock);
     return ok;
+}
+
+bool store_update_report(const char *dir, int attempts, int hits, const cJSON *fields) {
+    cJSON *rep = cJSON_CreateObject();
+    bool ok = rep != NULL && cJSON_AddNumberToObject(rep, "attempts", attempts) != NULL &&
+              cJSON_AddNumberToObject(rep, "hits", hits) != NULL && update_locked(dir, rep, fields);
+    cJSON_Delete(rep);
+    return ok;
+}
+
+bool store_update_fields(const char *dir, const cJSON *fields) {
+    return update_locked(dir, NULL, fields);
+}
+
+static int walk_name(const struct dirent *e) {
+    return e->d_name[0] != '.';
+}
+
+/* The directories among dir's non-dot entries, sorted; n < 0 when dir cannot be read. */
+static int walk_list(const char *dir, struct dirent ***names) {
+    int n = scandir(dir, names, walk_name, alphasort);
+    if (n < 0)
+        PLOG_E("%s", dir);
+    return n;
+}
+
+static bool is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Visits a subdirectory (its path and name); false stops the walk. */
+typedef bool (*subdir_fn)(const char *path, const char *name, void *arg);
+
+/* Calls visit for each non-dot subdirectory of dir in name order: -1 when dir cannot be
+ * read (logged), 0 when visit stopped the walk, 1 when every one was visited. */
+static int for_each_subdir(const char *dir, subdir_fn visit, void *arg) {
+    struct dirent **names;
+    char path[4400];
+    int rc = 1, n = walk_list(dir, &names);
+    for (int i = 0; i < n; i++) {
+        if (rc == 1 && fmt_path(path, sizeof(path), dir, names[i]->d_name) && is_dir(path) &&
+            !visit(path, names[i]->d_name, arg))
+            rc = 0;
+        free(names[i]);
+    }
+    if (n < 0)
+        return -1;
+    free(names);
+    return rc;
+}
+
+struct walk {
+    store_walk_fn fn;
+    void *ctx;
+    const char *target;
+};
+
+static bool visit_entry(const char *path, const char *name, void *arg) {
+    struct walk *w = arg;
+    return w->fn(w->target, name, path, w->ctx);
+}
+
+/* A target that cannot be read is skipped (for_each_subdir logged it), not the end. */
+static bool visit_target(const char *path, const char *name, void *arg) {
+    struct walk *w = arg;
+    w->target = name;
+    return for_each_subdir(path, visit_entry, w) != 0;
+}
+
+bool store_walk(const char *root, store_walk_fn fn, void *ctx) {
+    struct walk w = {.fn = fn, .ctx = ctx, .target = NULL};
+    return for_each_subdir(root, visit_target, &w) == 1;
 }

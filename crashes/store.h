@@ -54,6 +54,22 @@ cJSON *store_load_report(const char *dir);
  * (may be NULL) into it, atomically, under the target's lock. */
 bool store_update_report(const char *dir, int attempts, int hits, const cJSON *fields);
 
+/* Merges `fields` into DIR/report.json (report.txt follows), atomically, under the target's
+ * lock; Reproduced and every other field stay as they are. `racefuzz mark-fixed` sets
+ * "Fixed" with it. */
+bool store_update_fields(const char *dir, const cJSON *fields);
+
+/* Called by store_walk for one entry: its target, its directory's name (KIND-KEY) and
+ * path. Returning false stops the walk. */
+typedef bool (*store_walk_fn)(const char *target, const char *entry, const char *dir, void *ctx);
+
+/* Calls fn for every entry ROOT/TARGET/ENTRY, targets and entries in name order, skipping
+ * dot-names (the lock, a writer's .tmp-*) and anything but directories. Reads only, and
+ * takes no lock: report.json is only ever replaced by rename, so a reader sees the old
+ * file or the new one whole. False when ROOT cannot be read (logged as "ROOT: problem") or
+ * fn stopped the walk; a target directory that cannot be read is logged and skipped. */
+bool store_walk(const char *root, store_walk_fn fn, void *ctx);
+
 /* A signature's state ("KIND\nFUNC\n...") on one line, for people: "KIND | FUNC | ...". */
 void store_state_oneline(const char *state, char *out, size_t cap);
 
