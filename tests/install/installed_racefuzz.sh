@@ -7,7 +7,8 @@
 #   - a user's CMake project written here (a C decoder of its own) finds the package with
 #     find_package(racefuzz) and CMAKE_PREFIX_PATH, builds its frames-mode harness with
 #     racefuzz_add_frames_target(), and the harness runs the seeds racefuzz generated for
-#     it. No file of that build names the source tree.
+#     it; the same for a Go module's go-mode harness (racefuzz_add_go_target), when Go is
+#     there. No file of those builds names the source tree.
 # usage: installed_racefuzz.sh BUILD_DIR C_COMPILER
 set -euo pipefail
 build=$1 cc=$2
@@ -102,4 +103,75 @@ fi
 toy/build/toy_frames_fuzzer -runs=0 toy/corpus/toy/frames >run.txt 2>&1 ||
   { tail -n 20 run.txt; fail "toy_frames_fuzzer over its seeds"; }
 grep -q "INITED" run.txt || { tail -n 20 run.txt; fail "toy_frames_fuzzer did not start libFuzzer"; }
-echo "PASS: installed racefuzz runs from $prefix alone; find_package(racefuzz) built toy_frames_fuzzer"
+
+# go mode through the package: a Go module of the user's own (locked, so its seeds run
+# clean), its harness built by racefuzz_add_go_target() against the installed go/ module.
+if ! command -v go >/dev/null 2>&1; then
+  echo "PASS (no Go toolchain: go mode not checked): installed racefuzz; toy_frames_fuzzer built"
+  exit 0
+fi
+mkdir tally
+printf 'module example.com/tally\n\ngo 1.19\n' >tally/go.mod
+cat >tally/tally.go <<'GO'
+// Package tally counts hits per key, under a lock.
+package tally
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+)
+
+var (
+	mu   sync.Mutex
+	hits = map[string]int{}
+)
+
+// New is the service's handler.
+func New() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hit", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Query().Get("k")]++
+		mu.Unlock()
+		fmt.Fprintln(w, "ok")
+	})
+	return mux
+}
+
+// Reset forgets every count.
+func Reset() {
+	mu.Lock()
+	hits = map[string]int{}
+	mu.Unlock()
+}
+GO
+cat >tally/racefuzz.json <<'JSON'
+{
+  "name": "tally",
+  "go": {"package": "example.com/tally", "handler": "tally.New()", "reset": "tally.Reset()"},
+  "service": {"path_params": {"k": ["a", "b"]}},
+  "endpoints": [{"method": "POST", "path": "/hit?k={k}", "body": "none"}]
+}
+JSON
+cat >tally/CMakeLists.txt <<'CMAKE'
+cmake_minimum_required(VERSION 3.18)
+project(tally LANGUAGES C)
+find_package(racefuzz REQUIRED)
+racefuzz_add_go_target(NAME tally_go CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/racefuzz.json)
+CMAKE
+cmake -S tally -B tally/build -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
+  >configure-go.txt 2>&1 || { cat configure-go.txt; fail "configuring a go target through the package"; }
+nice cmake --build tally/build -j2 >build-go.txt 2>&1 ||
+  { tail -n 30 build-go.txt; fail "building tally_go_fuzzer"; }
+grep -q "$prefix/share/racefuzz/go" tally/build/tally_go_gomain/go.work ||
+  fail "go.work does not use the installed racefuzz/go: $(cat tally/build/tally_go_gomain/go.work)"
+if grep -rlF "$root/" tally/build --include=go.work --include=build.ninja >leaks.txt; then
+  fail "the go target's build names racefuzz's source tree: $(cat leaks.txt)"
+fi
+(cd tally && "$rf" corpus gen --config racefuzz.json --format schedule --count 4 --seed 1 \
+  --out corpus/tally/schedule) >gen3.txt 2>&1 || { cat gen3.txt; fail "corpus gen for tally"; }
+tally/build/tally_go_fuzzer -runs=0 tally/corpus/tally/schedule >run-go.txt 2>&1 ||
+  { tail -n 20 run-go.txt; fail "tally_go_fuzzer over its seeds"; }
+grep -q "INITED" run-go.txt || { tail -n 20 run-go.txt; fail "tally_go_fuzzer did not start"; }
+echo "PASS: installed racefuzz runs from $prefix alone; find_package(racefuzz) built toy_frames_fuzzer and tally_go_fuzzer"
