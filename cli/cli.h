@@ -42,6 +42,11 @@ void cmd_replay_help(void);
  * other artefacts are found relative to it. */
 const char *cli_self_dir(void);
 
+/* The binaries of an engine sub-build, variant "afl" or "tsan": bin/../VARIANT/bin in a
+ * build tree, else an install prefix's bin/../lib/racefuzz/VARIANT (cmake/RacefuzzInstall.cmake).
+ */
+const char *cli_variant_dir(const char *variant);
+
 /* Where racefuzz's data lives: RACEFUZZ_ROOT, else the install prefix it runs from
  * (bin/../share/racefuzz), else the source tree its build tree was made from. */
 const char *cli_root_dir(void);

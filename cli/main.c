@@ -73,6 +73,15 @@ static void find_dirs(void) {
     snprintf(root_dir, sizeof(root_dir), "%s", RACEFUZZ_SOURCE_DIR);
 }
 
+const char *cli_variant_dir(const char *variant) {
+    static char dirs[2][PATH_MAX];
+    char *dir = dirs[strcmp(variant, "tsan") == 0];
+    snprintf(dir, PATH_MAX, "%s/../%s/bin", self_dir, variant);
+    if (!is_dir(dir))
+        snprintf(dir, PATH_MAX, "%s/../lib/racefuzz/%s", self_dir, variant);
+    return dir;
+}
+
 /* `racefuzz --where`: the two directories every path is found from, for scripts and for
  * checking an installed copy does not use the tree it was built from. */
 static int print_where(void) {

@@ -8,8 +8,8 @@
 #                      fuzz/), the Go adapter and cover packages (go/), the sample
 #                      targets' configs and seeds (targets/, corpus/<target>/)
 #   P/lib/cmake/racefuzz/  racefuzzConfig.cmake and its version file: find_package(racefuzz)
-# The AFL++ and TSan sub-builds' binaries are not installed (bin/../afl/bin and
-# bin/../tsan/bin would be folders of the prefix itself).
+#   P/lib/racefuzz/afl, P/lib/racefuzz/tsan  the sample targets' AFL++ and TSan builds
+#                      (build/afl/bin, build/tsan/bin; cli_variant_dir() in cli/main.c)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 set(RACEFUZZ_DATA_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/racefuzz)
@@ -24,6 +24,12 @@ foreach(t racefuzz_http_fuzzer planted_fuzzer planted_fuzzer_plain planted_fixed
   endif()
 endforeach()
 install(TARGETS ${engines} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+foreach(variant afl tsan)
+  if(TARGET racefuzz_${variant})
+    install(DIRECTORY ${CMAKE_BINARY_DIR}/${variant}/bin/ DESTINATION lib/racefuzz/${variant}
+      USE_SOURCE_PERMISSIONS FILES_MATCHING PATTERN "planted*" PATTERN "orders*")
+  endif()
+endforeach()
 foreach(lib racefuzz_afl_mutator racefuzz_afl_sched_mutator)
   if(TARGET ${lib})
     install(TARGETS ${lib} LIBRARY DESTINATION lib)

@@ -36,6 +36,20 @@ grep -qx "bin: $prefix/bin" where.txt && grep -qx "data: $prefix/share/racefuzz"
   fail "the installed racefuzz does not look in its prefix: $(cat where.txt)"
 "$rf" --help >help.txt && grep -q "^usage: racefuzz VERB" help.txt || fail "racefuzz --help"
 
+# The sample targets' TSan build, installed beside (lib/racefuzz/tsan), is what
+# --sanitizer thread runs: a campaign of a second (a finding, exit 1, is fine too).
+if [ -d "$build/tsan/bin" ]; then
+  rc=0
+  "$rf" fuzz --target planted --sanitizer thread --time 1 >tsan.txt 2>&1 || rc=$?
+  [ "$rc" -le 1 ] || { cat tsan.txt; fail "fuzz --sanitizer thread from the prefix: exit $rc"; }
+  # Without that binary the same command names where it looked.
+  rm "$prefix/lib/racefuzz/tsan/planted_fuzzer"
+  rc=0
+  "$rf" fuzz --target planted --sanitizer thread --time 1 >tsan.txt 2>&1 || rc=$?
+  [ "$rc" -eq 3 ] && grep -q "$prefix/bin/../lib/racefuzz/tsan/planted_fuzzer: fuzz target not built" \
+    tsan.txt || fail "--sanitizer thread does not look in the prefix: exit $rc, $(cat tsan.txt)"
+fi
+
 mkdir svc
 cat >svc/racefuzz.json <<'JSON'
 {
