@@ -10,9 +10,11 @@
 #   P/lib/cmake/racefuzz/  racefuzzConfig.cmake and its version file: find_package(racefuzz)
 #   P/lib/racefuzz/afl, P/lib/racefuzz/tsan  the sample targets' AFL++ and TSan builds
 #                      (build/afl/bin, build/tsan/bin; cli_variant_dir() in cli/main.c)
-include(GNUInstallDirs)
+# The layout is fixed, not GNUInstallDirs': racefuzz finds everything relative to its own
+# bin/ (cli/main.c INSTALLED_DATA, cli_variant_dir; cli/fuzz_setup.c's bin/../lib).
 include(CMakePackageConfigHelpers)
-set(RACEFUZZ_DATA_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/racefuzz)
+set(RACEFUZZ_BIN_INSTALL_DIR bin)
+set(RACEFUZZ_DATA_INSTALL_DIR share/racefuzz)
 
 # The harnesses racefuzz runs by name (cli/fuzz_setup.c find_fuzzer, cli/finding.c
 # finding_binary): http mode's generic one and the sample targets' libFuzzer builds.
@@ -23,7 +25,7 @@ foreach(t racefuzz_http_fuzzer planted_fuzzer planted_fuzzer_plain planted_fixed
     list(APPEND engines ${t})
   endif()
 endforeach()
-install(TARGETS ${engines} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS ${engines} RUNTIME DESTINATION ${RACEFUZZ_BIN_INSTALL_DIR})
 foreach(variant afl tsan)
   if(TARGET racefuzz_${variant})
     install(DIRECTORY ${CMAKE_BINARY_DIR}/${variant}/bin/ DESTINATION lib/racefuzz/${variant}
@@ -56,7 +58,7 @@ install(DIRECTORY ${src}/corpus/orders ${src}/corpus/planted DESTINATION ${data}
 configure_package_config_file(${src}/cmake/racefuzzConfig.cmake.in
   ${CMAKE_BINARY_DIR}/racefuzzConfig.cmake
   INSTALL_DESTINATION lib/cmake/racefuzz
-  PATH_VARS RACEFUZZ_DATA_INSTALL_DIR CMAKE_INSTALL_BINDIR)
+  PATH_VARS RACEFUZZ_DATA_INSTALL_DIR RACEFUZZ_BIN_INSTALL_DIR)
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/racefuzzConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_BINARY_DIR}/racefuzzConfig.cmake

@@ -103,6 +103,9 @@ cat >toy/CMakeLists.txt <<'CMAKE'
 cmake_minimum_required(VERSION 3.18)
 project(toy LANGUAGES C)
 find_package(racefuzz 0.1 REQUIRED)
+if(NOT EXISTS ${RACEFUZZ_EXECUTABLE} OR NOT IS_DIRECTORY ${RACEFUZZ_DATA_DIR})
+  message(FATAL_ERROR "RACEFUZZ_EXECUTABLE '${RACEFUZZ_EXECUTABLE}', RACEFUZZ_DATA_DIR '${RACEFUZZ_DATA_DIR}'")
+endif()
 racefuzz_add_frames_target(NAME toy_frames CONFIG ${CMAKE_CURRENT_SOURCE_DIR}/racefuzz.json)
 CMAKE
 cmake -S toy -B toy/build -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$prefix" \
