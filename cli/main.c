@@ -46,7 +46,7 @@ int cli_is_help(const char *arg) {
 }
 
 /* An installed racefuzz keeps its data (harness sources, CMake modules, sample targets'
- * configs and seeds) here, relative to bin/ (the install rules of the top CMakeLists.txt). */
+ * configs and seeds) here, relative to bin/ (cmake/RacefuzzInstall.cmake). */
 #define INSTALLED_DATA "/../share/racefuzz"
 
 static bool is_dir(const char *path) {
