@@ -42,11 +42,17 @@ void cmd_report_help(void);
 int cmd_mark_fixed(int argc, char **argv);
 void cmd_mark_fixed_help(void);
 
-/* Directory holding the racefuzz binary (the build tree); other artefacts are found
- * relative to it. */
+/* Directory holding the racefuzz binary (a build tree's or an install prefix's bin/);
+ * other artefacts are found relative to it. */
 const char *cli_self_dir(void);
 
-/* The source tree root (RACEFUZZ_ROOT, or found from the build tree). */
+/* The binaries of an engine sub-build, variant "afl" or "tsan": bin/../VARIANT/bin in a
+ * build tree, else an install prefix's bin/../lib/racefuzz/VARIANT (cmake/RacefuzzInstall.cmake).
+ */
+const char *cli_variant_dir(const char *variant);
+
+/* Where racefuzz's data lives: RACEFUZZ_ROOT, else the install prefix it runs from
+ * (bin/../share/racefuzz), else the source tree its build tree was made from. */
 const char *cli_root_dir(void);
 
 /* True when argv[i] is -h/--help. */

@@ -28,7 +28,7 @@ bool finding_binary(const char *target, const char *mode, const char *sanitizer,
         int n = snprintf(out, cap, "%s/racefuzz_http_fuzzer", cli_self_dir());
         return n > 0 && (size_t)n < cap;
     }
-    int n = snprintf(out, cap, "%s%s/%s%s%s_fuzzer", cli_self_dir(), tsan ? "/../tsan/bin" : "",
+    int n = snprintf(out, cap, "%s/%s%s%s_fuzzer", tsan ? cli_variant_dir("tsan") : cli_self_dir(),
                      target, plain ? "" : "_", plain ? "" : mode);
     return n > 0 && (size_t)n < cap;
 }

@@ -131,18 +131,21 @@ static bool check_request(const struct fuzz_request *r) {
     return true;
 }
 
-/* The engine binary of a checked request in this build tree: bin/ (ASan), tsan/bin/,
- * afl/bin/; http mode has one generic harness (the target comes from its environment). */
+/* The engine binary of a checked request: bin/ (ASan), the TSan or AFL++ sub-build's
+ * folder (cli_variant_dir); http mode has one generic harness (the target comes from its
+ * environment). */
 static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
     const struct mode_info *m = mode_of(r->mode);
     bool tsan = strcmp(r->sanitizer, "thread") == 0, http = strcmp(m->name, "http") == 0;
-    const char *dir = r->engine == CAMPAIGN_AFL ? "/../afl/bin" : tsan ? "/../tsan/bin" : "";
+    const char *dir = r->engine == CAMPAIGN_AFL ? cli_variant_dir("afl")
+                      : tsan                    ? cli_variant_dir("tsan")
+                                                : cli_self_dir();
     const char *suffix = r->engine == CAMPAIGN_AFL ? "_afl"
                          : r->custom_mutator       ? "_fuzzer"
                                                    : "_fuzzer_plain";
     int n = http ? snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/racefuzz_http_fuzzer", cli_self_dir())
-                 : snprintf(s->fuzzer, sizeof(s->fuzzer), "%s%s/%s%s%s", cli_self_dir(), dir,
-                            r->target, m->infix, suffix);
+                 : snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/%s%s%s", dir, r->target, m->infix,
+                            suffix);
     if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
         LOG_E("%s: fuzz target not built (./racefuzz builds it with %s around %s; check "
               "--target and --mode)",

@@ -1,10 +1,12 @@
 /* racefuzz: the front command. Finds the verb and hands over; nothing else. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -47,18 +49,48 @@ int cli_is_help(const char *arg) {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
-/* The build tree records its source tree in CMakeCache.txt; RACEFUZZ_ROOT overrides. */
+/* An installed racefuzz keeps its data (harness sources, CMake modules, sample targets'
+ * configs and seeds) here, relative to bin/ (cmake/RacefuzzInstall.cmake). */
+#define INSTALLED_DATA "/../share/racefuzz"
+
+static bool is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the data lives, first found: RACEFUZZ_ROOT; the install prefix racefuzz runs from
+ * (bin/../share/racefuzz), so an installed copy never reads the tree it was built from;
+ * the source tree compiled into a build tree's binary. */
 static void find_dirs(void) {
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], data[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     exe[n > 0 ? n : 0] = '\0';
     snprintf(self_dir, sizeof(self_dir), "%s", n > 0 ? dirname(exe) : ".");
     const char *env = getenv("RACEFUZZ_ROOT");
-    if (env != NULL) {
+    if (env != NULL && *env != '\0') {
         snprintf(root_dir, sizeof(root_dir), "%s", env);
         return;
     }
+    int len = snprintf(data, sizeof(data), "%s%s", self_dir, INSTALLED_DATA);
+    if (len > 0 && (size_t)len < sizeof(data) && is_dir(data) && realpath(data, root_dir) != NULL)
+        return;
     snprintf(root_dir, sizeof(root_dir), "%s", RACEFUZZ_SOURCE_DIR);
+}
+
+const char *cli_variant_dir(const char *variant) {
+    static char dirs[2][PATH_MAX];
+    char *dir = dirs[strcmp(variant, "tsan") == 0];
+    snprintf(dir, PATH_MAX, "%s/../%s/bin", self_dir, variant);
+    if (!is_dir(dir))
+        snprintf(dir, PATH_MAX, "%s/../lib/racefuzz/%s", self_dir, variant);
+    return dir;
+}
+
+/* `racefuzz --where`: the two directories every path is found from, for scripts and for
+ * checking an installed copy does not use the tree it was built from. */
+static int print_where(void) {
+    printf("bin: %s\ndata: %s\n", self_dir, root_dir);
+    return CLI_EXIT_OK;
 }
 
 static void usage(FILE *out) {
@@ -67,6 +99,8 @@ static void usage(FILE *out) {
                  "verbs:\n");
     for (size_t i = 0; i < VERB_COUNT; i++)
         fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(out, "\n  --version    print the version\n"
+                 "  --where      print where racefuzz finds its binaries (bin:) and data (data:)\n");
     fprintf(out, "\nexit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error\n");
 }
 
@@ -96,6 +130,8 @@ int main(int argc, char **argv) {
         printf("racefuzz %s\n", RACEFUZZ_VERSION);
         return CLI_EXIT_OK;
     }
+    if (strcmp(argv[1], "--where") == 0)
+        return print_where();
     for (size_t i = 0; i < VERB_COUNT; i++) {
         if (strcmp(argv[1], verbs[i].name) != 0)
             continue;

@@ -1,6 +1,13 @@
 # Warning and sanitizer flags, applied per target: the AFL++ mutator library must stay
 # uninstrumented while the tests beside it run under ASan, so nothing here is global.
 
+# The sources the helpers compile into every target (fuzz/, common/, mutators/, go/): the
+# folder above this module's, which is racefuzz's source tree or, installed,
+# share/racefuzz (racefuzzConfig.cmake). Global, so a helper called in any directory of a
+# user's project finds it.
+get_filename_component(_rf_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(RACEFUZZ_SOURCE_ROOT "${_rf_root}" CACHE INTERNAL "racefuzz sources the helpers build")
+
 set(RACEFUZZ_WARNINGS -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
     -Wno-unused-parameter)
 if(RACEFUZZ_WERROR)

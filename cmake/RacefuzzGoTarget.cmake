@@ -63,11 +63,11 @@ function(_racefuzz_go_generate name json config moddir gendir)
   _racefuzz_go_key("${json}" ${config} invariant nil RF_GO_INVARIANT)
   set(RF_GO_NAME ${name})
   set(RF_GO_IMPORTS "\t\"${pkg}\"")
-  set(RF_FUZZ_DIR ${PROJECT_SOURCE_DIR}/fuzz/go)
-  configure_file(${PROJECT_SOURCE_DIR}/fuzz/go/main.go.in ${gendir}/main.go @ONLY)
+  set(RF_FUZZ_DIR ${RACEFUZZ_SOURCE_ROOT}/fuzz/go)
+  configure_file(${RACEFUZZ_SOURCE_ROOT}/fuzz/go/main.go.in ${gendir}/main.go @ONLY)
   file(WRITE ${gendir}/go.mod "module racefuzz/gomain/${name}\n\ngo 1.19\n")
   file(WRITE ${gendir}/go.work
-    "go 1.19\n\nuse (\n\t.\n\t${moddir}\n\t${PROJECT_SOURCE_DIR}/go\n)\n")
+    "go 1.19\n\nuse (\n\t.\n\t${moddir}\n\t${RACEFUZZ_SOURCE_ROOT}/go\n)\n")
 endfunction()
 
 # libFuzzer as a plain archive, from the compiler's resource directory: "fuzzer" (with its
@@ -96,7 +96,7 @@ function(racefuzz_add_go_target)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${F_CONFIG})
 
   file(GLOB_RECURSE deps CONFIGURE_DEPENDS ${moddir}/*.go ${moddir}/*.c ${moddir}/*.h
-    ${moddir}/go.mod ${PROJECT_SOURCE_DIR}/go/*.go ${PROJECT_SOURCE_DIR}/go/go.mod)
+    ${moddir}/go.mod ${RACEFUZZ_SOURCE_ROOT}/go/*.go ${RACEFUZZ_SOURCE_ROOT}/go/go.mod)
   list(FILTER deps EXCLUDE REGEX "_test\\.go$")
   set(archive ${CMAKE_CURRENT_BINARY_DIR}/lib${F_NAME}_go.a)
   add_custom_command(OUTPUT ${archive}
@@ -105,7 +105,7 @@ function(racefuzz_add_go_target)
       ${go} build -buildmode=c-archive -race -tags libfuzzer
       "-gcflags=${instrument}=-d=libfuzzer" -o ${archive} .
     WORKING_DIRECTORY ${gendir}
-    DEPENDS ${deps} ${gendir}/main.go ${PROJECT_SOURCE_DIR}/fuzz/go/go_bridge.h
+    DEPENDS ${deps} ${gendir}/main.go ${RACEFUZZ_SOURCE_ROOT}/fuzz/go/go_bridge.h
     COMMENT "go build -buildmode=c-archive -race (${F_NAME})"
     VERBATIM)
   add_custom_target(${F_NAME}_goarchive DEPENDS ${archive})
@@ -118,7 +118,7 @@ endfunction()
 # The harness and the glue run beside Go's race runtime: no sanitizer, and our own copies
 # of the mutator and common sources, built plain (the libraries are built with ASan).
 function(_racefuzz_go_executables name archive)
-  set(src ${PROJECT_SOURCE_DIR})
+  set(src ${RACEFUZZ_SOURCE_ROOT})
   set(common ${src}/common/log.c ${src}/common/fileio.c)
   set(codec ${src}/mutators/schedule.c ${src}/mutators/frame.c)
   _racefuzz_libfuzzer_archive(fuzzer libfuzzer)
