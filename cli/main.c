@@ -99,8 +99,9 @@ static void usage(FILE *out) {
                  "verbs:\n");
     for (size_t i = 0; i < VERB_COUNT; i++)
         fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
-    fprintf(out, "\n  --version    print the version\n"
-                 "  --where      print where racefuzz finds its binaries (bin:) and data (data:)\n");
+    fprintf(out,
+            "\n  --version    print the version\n"
+            "  --where      print where racefuzz finds its binaries (bin:) and data (data:)\n");
     fprintf(out, "\nexit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error\n");
 }
 

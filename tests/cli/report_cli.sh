@@ -51,10 +51,10 @@ snapshot >"$work/before"
 snapshot | cmp -s - "$work/before" || fail "report changed the store"
 
 $py - "$work/out.sarif" "$root/tests/data/schemas/sarif-2.1.0-racefuzz.schema.json" \
-  "${RACEFUZZ_SARIF_SCHEMA:-}" <<'PY'
+  "${RACEFUZZ_SARIF_SCHEMA:-}" "$(cd "$root" && pwd -P)" <<'PY'
 import json, sys, jsonschema
 log = json.load(open(sys.argv[1], encoding="utf-8"))
-for schema in filter(None, sys.argv[2:]):
+for schema in filter(None, sys.argv[2:4]):
     jsonschema.Draft4Validator(json.load(open(schema, encoding="utf-8"))).validate(log)
 run = log["runs"][0]
 assert [r["id"] for r in run["tool"]["driver"]["rules"]] == \
@@ -69,8 +69,14 @@ assert nostack["uri"] == "targets/planted/racefuzz.json", nostack  # its target'
 race = res["hostile/go-data-race"]
 assert len(race["codeFlows"][0]["threadFlows"]) == 2, race["codeFlows"]
 assert race["message"]["text"] == "<b>&amp; [31m]]> \"q\"", race["message"]
-assert race["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
-    "file:///work/main/targets/orders/service/users.go"
+# The log was recorded in a clone at /work/main: inside this source tree only when the
+# tree is there (relative to SRCROOT), else an absolute file: URI.
+src = "/work/main/targets/orders/service/users.go"
+loc = race["locations"][0]["physicalLocation"]["artifactLocation"]
+if src.startswith(sys.argv[4] + "/"):
+    assert loc == {"uri": src[len(sys.argv[4]) + 1:], "uriBaseId": "SRCROOT"}, loc
+else:
+    assert loc["uri"] == "file://" + src, loc
 print("sarif ok:", ", ".join(sorted(res)))
 PY
 
