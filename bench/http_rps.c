@@ -24,11 +24,11 @@ static uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static struct hdrv *driver(const char *addr) {
-    struct hdrv_opts o;
-    hdrv_default_opts(&o);
+static struct http_driver *driver(const char *addr) {
+    struct http_driver_opts o;
+    http_driver_default_opts(&o);
     o.addr = addr;
-    return hdrv_new(&o);
+    return http_driver_new(&o);
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -63,25 +63,25 @@ static int rps(const char *addr, unsigned lanes, unsigned secs, unsigned steps) 
                                     .method = SCHED_GET,
                                     .path = (const uint8_t *)path,
                                     .path_len = 8};
-    struct hdrv *d = driver(addr);
+    struct http_driver *d = driver(addr);
     if (!d)
         return 1;
-    struct hdrv_outcome o;
+    struct http_driver_outcome o;
     uint64_t ok = 0, bad = 0, t0 = mono_ns(), end = t0 + (uint64_t)secs * 1000000000ULL;
     while (mono_ns() < end) {
-        if (!hdrv_run(d, &s, &o))
+        if (!http_driver_run(d, &s, &o))
             return 1;
         for (size_t i = 0; i < o.nsteps; i++)
             o.results[i].err == HDRV_OK &&o.results[i].status == 200 ? ok++ : bad++;
     }
     double el = (double)(mono_ns() - t0) / 1e9;
-    struct hdrv_stats stats;
-    hdrv_get_stats(d, &stats);
+    struct http_driver_stats stats;
+    http_driver_get_stats(d, &stats);
     printf("driver: %u lanes x %u steps: %llu requests in %.2f s: %.0f requests/s "
            "(%llu failed, %llu connects)\n",
            lanes, steps, (unsigned long long)ok, el, (double)ok / el, (unsigned long long)bad,
            (unsigned long long)stats.connects);
-    hdrv_free(d);
+    http_driver_free(d);
     return 0;
 }
 
@@ -116,15 +116,15 @@ static int spread(unsigned groups, unsigned size) {
     if (!srv)
         return 1;
     snprintf(addr, sizeof(addr), "127.0.0.1:%u", hts_port(srv));
-    struct hdrv *d = driver(addr);
+    struct http_driver *d = driver(addr);
     uint64_t *sp = calloc(groups, sizeof(*sp));
     if (!d || !sp)
         return 1;
     unsigned got = 0;
     for (unsigned g = 0; g < groups; g++) {
-        struct hdrv_outcome o;
+        struct http_driver_outcome o;
         hts_clear(srv);
-        if (!hdrv_run(d, &s, &o) || o.errors + o.hangs > 0)
+        if (!http_driver_run(d, &s, &o) || o.errors + o.hangs > 0)
             return 1;
         if (group_spread(srv, &sp[got]) == size)
             got++;
@@ -135,7 +135,7 @@ static int spread(unsigned groups, unsigned size) {
            got, size, sp[got / 2] / 1e3, sp[got * 9 / 10] / 1e3, sp[got * 99 / 100] / 1e3,
            sp[got - 1] / 1e3);
     free(sp);
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
     return 0;
 }

@@ -370,5 +370,5 @@ int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
 
 void fuzz_setup_sweep(const struct fuzz_request *r) {
     if (strcmp(r->mode, "http") == 0)
-        rcov_region_sweep(RCOV_REGION_DIR);
+        http_cov_region_sweep(RCOV_REGION_DIR);
 }

@@ -64,20 +64,21 @@ static uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static struct hdrv *driver_for(struct hts *srv, unsigned deadline_ms) {
+static struct http_driver *driver_for(struct hts *srv, unsigned deadline_ms) {
     char addr[64];
-    struct hdrv_opts o;
-    hdrv_default_opts(&o);
+    struct http_driver_opts o;
+    http_driver_default_opts(&o);
     snprintf(addr, sizeof(addr), "127.0.0.1:%u", hts_port(srv));
     o.addr = addr;
     if (deadline_ms)
         o.step_deadline_ms = deadline_ms;
-    struct hdrv *d = hdrv_new(&o);
+    struct http_driver *d = http_driver_new(&o);
     assert_non_null(d);
     return d;
 }
 
-static const struct hdrv_result *res(const struct hdrv_outcome *o, unsigned run, size_t step) {
+static const struct http_driver_result *res(const struct http_driver_outcome *o, unsigned run,
+                                            size_t step) {
     return &o->results[(size_t)run * o->nsteps + step];
 }
 
@@ -88,10 +89,10 @@ static uint64_t fnv(const char *s) {
     return h;
 }
 
-static void assert_body(const struct hdrv_result *r, int status, const char *body) {
+static void assert_body(const struct http_driver_result *r, int status, const char *body) {
     if (r->err != HDRV_OK || r->status != status)
-        fprintf(stderr, "got err=%s status=%d, want status %d\n", hdrv_strerror(r->err), r->status,
-                status);
+        fprintf(stderr, "got err=%s status=%d, want status %d\n", http_driver_strerror(r->err),
+                r->status, status);
     assert_int_equal(r->err, HDRV_OK);
     assert_int_equal(r->status, status);
     assert_int_equal(r->body_len, strlen(body));
@@ -134,27 +135,27 @@ static unsigned settled_fds(void) {
 static void lanes_should_run_concurrently(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 0);
+    struct http_driver *d = driver_for(srv, 0);
     struct sb b;
     sb_init(&b, 4);
     for (unsigned l = 0; l < 4; l++)
         sb_add(&b, l, 0, SCHED_GET, "/slow?ms=200", NULL);
-    struct hdrv_outcome o;
+    struct http_driver_outcome o;
     uint64_t t0 = mono_ns();
-    assert_true(hdrv_run(d, &b.s, &o));
+    assert_true(http_driver_run(d, &b.s, &o));
     uint64_t ms = (mono_ns() - t0) / 1000000u;
     printf("4 lanes x /slow?ms=200: %llu ms\n", (unsigned long long)ms);
     for (unsigned l = 0; l < 4; l++)
         assert_body(res(&o, 0, l), 200, "slow");
     assert_true(ms < 500);
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
 static void lane_steps_should_run_in_order_on_one_connection(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 0);
+    struct http_driver *d = driver_for(srv, 0);
     struct sb b;
     sb_init(&b, 3);
     char path[64];
@@ -163,10 +164,10 @@ static void lane_steps_should_run_in_order_on_one_connection(void **state) {
             snprintf(path, sizeof(path), "/slow?ms=%u&lane=%u&i=%u", (l * 7 + i * 3) % 5, l, i);
             sb_add(&b, l, 0, i % 2 ? SCHED_POST : SCHED_GET, path, i % 2 ? "{}" : NULL);
         }
-    struct hdrv_outcome o;
+    struct http_driver_outcome o;
     for (unsigned round = 0; round < 2; round++) {
         hts_clear(srv);
-        assert_true(hdrv_run(d, &b.s, &o));
+        assert_true(http_driver_run(d, &b.s, &o));
         assert_int_equal(o.errors + o.hangs, 0);
         struct hts_arrival a[64];
         size_t n = hts_arrivals(srv, a, 64);
@@ -186,7 +187,7 @@ static void lane_steps_should_run_in_order_on_one_connection(void **state) {
         /* Kept alive across steps and across schedules. */
         assert_int_equal(hts_connections(srv), 3);
     }
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
@@ -196,7 +197,7 @@ static void barrier_group_should_release_together(void **state) {
     enum { GROUPS = 60, SIZE = 8 };
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 0);
+    struct http_driver *d = driver_for(srv, 0);
     struct sb b;
     sb_init(&b, SIZE);
     char path[64];
@@ -210,8 +211,8 @@ static void barrier_group_should_release_together(void **state) {
     uint64_t spread[GROUPS];
     for (unsigned g = 0; g < GROUPS; g++) {
         hts_clear(srv);
-        struct hdrv_outcome o;
-        assert_true(hdrv_run(d, &b.s, &o));
+        struct http_driver_outcome o;
+        assert_true(http_driver_run(d, &b.s, &o));
         assert_int_equal(o.errors + o.hangs, 0);
         struct hts_arrival a[32];
         size_t n = hts_arrivals(srv, a, 32);
@@ -232,14 +233,14 @@ static void barrier_group_should_release_together(void **state) {
            "p90 %.1f us\n",
            SIZE, GROUPS, spread[GROUPS / 2] / 1e3, spread[GROUPS * 9 / 10] / 1e3);
     assert_true(spread[GROUPS / 2] <= 1000000u);
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
 static void cyclic_barrier_orders_should_not_deadlock(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 1000);
+    struct http_driver *d = driver_for(srv, 1000);
     struct sb b;
     sb_init(&b, 3);
     sb_add(&b, 0, 1, SCHED_GET, "/a", NULL);
@@ -250,25 +251,25 @@ static void cyclic_barrier_orders_should_not_deadlock(void **state) {
     sb_add(&b, 2, 1, SCHED_GET, "/f", NULL);
     sb_add(&b, 2, 1, SCHED_GET, "/g", NULL); /* same-lane duplicate: unbarriered */
     b.s.repeat = 3;
-    struct hdrv_outcome o;
-    assert_true(hdrv_run(d, &b.s, &o));
+    struct http_driver_outcome o;
+    assert_true(http_driver_run(d, &b.s, &o));
     assert_int_equal(o.runs, 3);
     for (unsigned r = 0; r < 3; r++)
         for (size_t i = 0; i < b.s.nsteps; i++)
             assert_body(res(&o, r, i), 200, "ok\n");
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
 static void plan_should_follow_go_modes_rules(void **state) {
     struct sb b;
-    static struct hplan p;
+    static struct http_plan p;
     /* Same-lane duplicate is unbarriered; the group has lanes 0 and 1. */
     sb_init(&b, 2);
     sb_add(&b, 0, 1, SCHED_GET, "/a", NULL);
     sb_add(&b, 0, 1, SCHED_GET, "/b", NULL);
     sb_add(&b, 1, 1, SCHED_GET, "/c", NULL);
-    hplan_build(&b.s, &p);
+    http_plan_build(&b.s, &p);
     assert_int_equal(p.ngates, 1);
     assert_int_equal(p.gate[0], 0);
     assert_int_equal(p.gate[1], -1);
@@ -280,7 +281,7 @@ static void plan_should_follow_go_modes_rules(void **state) {
     sb_add(&b, 0, 2, SCHED_GET, "/b", NULL);
     sb_add(&b, 1, 2, SCHED_GET, "/c", NULL);
     sb_add(&b, 1, 1, SCHED_GET, "/d", NULL);
-    hplan_build(&b.s, &p);
+    http_plan_build(&b.s, &p);
     assert_int_equal(p.ngates, 1);
     assert_int_equal(p.gate[0], -1);
     assert_int_equal(p.gate[1], 0);
@@ -294,7 +295,7 @@ static void plan_should_follow_go_modes_rules(void **state) {
 static void responses_should_parse_every_framing(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 0);
+    struct http_driver *d = driver_for(srv, 0);
     struct sb b;
     sb_init(&b, 1);
     sb_add(&b, 0, 0, SCHED_GET, "/chunked", NULL);
@@ -312,8 +313,8 @@ static void responses_should_parse_every_framing(void **state) {
     st->headers_len = (uint16_t)strlen(hdrs);
     sb_add(&b, 0, 0, SCHED_PATCH, "/echo", NULL);
     sb_add(&b, 0, 0, SCHED_GET, "/a b\r\nX: y", NULL);
-    struct hdrv_outcome o;
-    assert_true(hdrv_run(d, &b.s, &o));
+    struct http_driver_outcome o;
+    assert_true(http_driver_run(d, &b.s, &o));
     assert_body(res(&o, 0, 0), 200, "hello chunked world");
     assert_body(res(&o, 0, 1), 404, "status 404");
     assert_body(res(&o, 0, 2), 200, "");
@@ -331,12 +332,12 @@ static void responses_should_parse_every_framing(void **state) {
     assert_string_equal(a[10].target, "/a%20b%0D%0AX:%20y");
     /* /close and /eof end their connections: three connections in all. */
     assert_int_equal(hts_connections(srv), 3);
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
 static void response_parser_should_reject_bad_framing(void **state) {
-    static struct hresp r;
+    static struct http_resp r;
     size_t used;
     const char *bad[] = {
         "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc",
@@ -345,17 +346,17 @@ static void response_parser_should_reject_bad_framing(void **state) {
         "SSH-2.0-OpenSSH\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        hresp_init(&r, false);
-        assert_int_equal(hresp_feed(&r, (const uint8_t *)bad[i], strlen(bad[i]), &used),
+        http_resp_init(&r, false);
+        assert_int_equal(http_resp_feed(&r, (const uint8_t *)bad[i], strlen(bad[i]), &used),
                          HRESP_ERROR);
     }
     /* Byte by byte, with an interim 100 response and bare LF line ends. */
     const char *ok = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\nContent-Length: 2\n\nhiXX";
-    hresp_init(&r, false);
-    enum hresp_rc rc = HRESP_MORE;
+    http_resp_init(&r, false);
+    enum http_resp_rc rc = HRESP_MORE;
     size_t k = 0;
     for (; rc == HRESP_MORE && k < strlen(ok); k++)
-        rc = hresp_feed(&r, (const uint8_t *)ok + k, 1, &used);
+        rc = http_resp_feed(&r, (const uint8_t *)ok + k, 1, &used);
     assert_int_equal(rc, HRESP_DONE);
     assert_int_equal(k, strlen(ok) - 2);
     assert_int_equal(r.status, 200);
@@ -368,7 +369,7 @@ static void response_parser_should_reject_bad_framing(void **state) {
 static void unanswered_request_should_be_a_hang_after_the_deadline(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 300);
+    struct http_driver *d = driver_for(srv, 300);
     struct sb b;
     sb_init(&b, 2);
     sb_add(&b, 0, 0, SCHED_GET, "/never", NULL);
@@ -376,9 +377,9 @@ static void unanswered_request_should_be_a_hang_after_the_deadline(void **state)
     sb_add(&b, 1, 0, SCHED_GET, "/", NULL);
     sb_add(&b, 1, 0, SCHED_GET, "/slow?ms=50", NULL);
     b.s.repeat = 2;
-    struct hdrv_outcome o;
+    struct http_driver_outcome o;
     uint64_t t0 = mono_ns();
-    assert_true(hdrv_run(d, &b.s, &o));
+    assert_true(http_driver_run(d, &b.s, &o));
     uint64_t ms = (mono_ns() - t0) / 1000000u;
     assert_int_equal(res(&o, 0, 0)->err, HDRV_ERR_HANG);
     assert_int_equal(res(&o, 0, 0)->status, 0);
@@ -391,9 +392,9 @@ static void unanswered_request_should_be_a_hang_after_the_deadline(void **state)
     /* The driver recovers: the next schedule runs normally. */
     sb_init(&b, 1);
     sb_add(&b, 0, 0, SCHED_GET, "/", NULL);
-    assert_true(hdrv_run(d, &b.s, &o));
+    assert_true(http_driver_run(d, &b.s, &o));
     assert_body(res(&o, 0, 0), 200, "ok\n");
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
@@ -407,7 +408,7 @@ static void *stop_later(void *arg) {
 static void killed_server_should_give_transport_errors(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 1500);
+    struct http_driver *d = driver_for(srv, 1500);
     struct sb b;
     sb_init(&b, 3);
     sb_add(&b, 0, 0, SCHED_GET, "/never", NULL);
@@ -417,12 +418,12 @@ static void killed_server_should_give_transport_errors(void **state) {
     sb_add(&b, 1, 5, SCHED_POST, "/", "y");
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, stop_later, srv), 0);
-    struct hdrv_outcome o;
-    assert_true(hdrv_run(d, &b.s, &o));
+    struct http_driver_outcome o;
+    assert_true(http_driver_run(d, &b.s, &o));
     pthread_join(t, NULL);
     for (size_t i = 0; i < b.s.nsteps; i++) {
-        const struct hdrv_result *r = res(&o, 0, i);
-        printf("step %zu: %s\n", i, hdrv_strerror(r->err));
+        const struct http_driver_result *r = res(&o, 0, i);
+        printf("step %zu: %s\n", i, http_driver_strerror(r->err));
         assert_int_equal(r->status, 0);
         assert_true(r->err == HDRV_ERR_RECV || r->err == HDRV_ERR_CLOSED ||
                     r->err == HDRV_ERR_CONNECT || r->err == HDRV_ERR_SEND);
@@ -430,57 +431,57 @@ static void killed_server_should_give_transport_errors(void **state) {
     assert_int_equal(o.hangs, 0);
     /* Nothing listens any more: every step fails to connect, at once. */
     uint64_t t0 = mono_ns();
-    assert_true(hdrv_run(d, &b.s, &o));
+    assert_true(http_driver_run(d, &b.s, &o));
     for (size_t i = 0; i < b.s.nsteps; i++)
         assert_int_equal(res(&o, 0, i)->err, HDRV_ERR_CONNECT);
     assert_true(mono_ns() - t0 < 500000000u);
-    hdrv_free(d);
+    http_driver_free(d);
 }
 
 static void reconnects_should_not_leak_descriptors(void **state) {
     struct hts *srv = hts_start();
     assert_non_null(srv);
-    struct hdrv *d = driver_for(srv, 0);
+    struct http_driver *d = driver_for(srv, 0);
     struct sb b;
     sb_init(&b, 2);
     sb_add(&b, 0, 0, SCHED_GET, "/close", NULL);
     sb_add(&b, 1, 0, SCHED_GET, "/", NULL);
-    struct hdrv_outcome o;
-    assert_true(hdrv_run(d, &b.s, &o));
+    struct http_driver_outcome o;
+    assert_true(http_driver_run(d, &b.s, &o));
     unsigned before = settled_fds();
     for (unsigned i = 0; i < 200; i++) {
-        assert_true(hdrv_run(d, &b.s, &o));
+        assert_true(http_driver_run(d, &b.s, &o));
         assert_body(res(&o, 0, 0), 200, "bye");
         assert_body(res(&o, 0, 1), 200, "ok\n");
     }
     assert_int_equal(settled_fds(), before);
-    struct hdrv_stats st;
-    hdrv_get_stats(d, &st);
+    struct http_driver_stats st;
+    http_driver_get_stats(d, &st);
     assert_int_equal(st.connects, 1 + 201);
-    hdrv_free(d);
+    http_driver_free(d);
     hts_stop(srv);
 }
 
 /* ---- addresses ---------------------------------------------------------------------- */
 
 static void non_loopback_address_should_be_refused(void **state) {
-    struct haddr h;
+    struct http_addr h;
     char err[512];
     const char *refused[] = {"10.0.0.1:80", "192.168.1.1:8080", "[2001:db8::1]:80",
                              "[::ffff:10.1.2.3]:80"};
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-        assert_false(haddr_resolve(refused[i], false, &h, err, sizeof(err)));
+        assert_false(http_addr_resolve(refused[i], false, &h, err, sizeof(err)));
         assert_non_null(strstr(err, "is not a loopback address; set service.allow_non_loopback "
                                     "in the target config to allow it"));
-        assert_true(haddr_resolve(refused[i], true, &h, err, sizeof(err)));
+        assert_true(http_addr_resolve(refused[i], true, &h, err, sizeof(err)));
     }
-    assert_false(haddr_resolve("10.1.2.3:80", false, &h, err, sizeof(err)));
+    assert_false(http_addr_resolve("10.1.2.3:80", false, &h, err, sizeof(err)));
     assert_string_equal(err, "http driver: 10.1.2.3:80 is not a loopback address; set "
                              "service.allow_non_loopback in the target config to allow it");
     const char *accepted[] = {"127.0.0.1:80", "127.5.5.5:1", "[::1]:8080", "localhost:80",
                               "[::ffff:127.0.0.1]:80"};
     for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
-        if (!haddr_resolve(accepted[i], false, &h, err, sizeof(err)))
+        if (!http_addr_resolve(accepted[i], false, &h, err, sizeof(err)))
             fail_msg("%s refused: %s", accepted[i], err);
     }
     /* A name is checked through every address it resolves to: this machine's own name,
@@ -488,8 +489,8 @@ static void non_loopback_address_should_be_refused(void **state) {
     char name[256], addr[300];
     if (gethostname(name, sizeof(name)) == 0) {
         snprintf(addr, sizeof(addr), "%s:80", name);
-        if (haddr_resolve(addr, true, &h, err, sizeof(err)) && strncmp(h.numeric, "127.", 4)) {
-            assert_false(haddr_resolve(addr, false, &h, err, sizeof(err)));
+        if (http_addr_resolve(addr, true, &h, err, sizeof(err)) && strncmp(h.numeric, "127.", 4)) {
+            assert_false(http_addr_resolve(addr, false, &h, err, sizeof(err)));
             printf("%s\n", err);
         } else {
             printf("note: %s resolves to loopback here; no non-loopback name to test\n", name);
@@ -497,12 +498,12 @@ static void non_loopback_address_should_be_refused(void **state) {
     }
     const char *malformed[] = {"127.0.0.1", "::1:80", "[::1]80", ":80", "127.0.0.1:"};
     for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++)
-        assert_false(haddr_resolve(malformed[i], true, &h, err, sizeof(err)));
+        assert_false(http_addr_resolve(malformed[i], true, &h, err, sizeof(err)));
     /* The driver refuses too. */
-    struct hdrv_opts o;
-    hdrv_default_opts(&o);
+    struct http_driver_opts o;
+    http_driver_default_opts(&o);
     o.addr = "10.0.0.1:80";
-    assert_null(hdrv_new(&o));
+    assert_null(http_driver_new(&o));
 }
 
 int main(void) {

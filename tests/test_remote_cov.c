@@ -33,7 +33,7 @@
 static const char *server_bin;
 
 struct fixture {
-    struct rcov *r;
+    struct http_cov *r;
     pid_t pid;
     unsigned short port;
 };
@@ -54,7 +54,7 @@ static int start_server(void) {
         dup2(out[1], STDOUT_FILENO);
         close(out[0]);
         close(out[1]);
-        setenv(RCOV_ENV, rcov_path(fx.r), 1);
+        setenv(RCOV_ENV, http_cov_path(fx.r), 1);
         setenv("GORACE", "halt_on_error=1", 1);
         execl(server_bin, server_bin, "127.0.0.1:0", (char *)NULL);
         _exit(127);
@@ -77,10 +77,10 @@ static int start_server(void) {
 }
 
 static int setup(void **state) {
-    fx.r = rcov_create(NULL, 0);
+    fx.r = http_cov_create(NULL, 0);
     if (!fx.r || start_server() != 0)
         return -1;
-    return rcov_wait_attached(fx.r, 5000) ? 0 : -1;
+    return http_cov_wait_attached(fx.r, 5000) ? 0 : -1;
 }
 
 static int teardown(void **state) {
@@ -89,7 +89,7 @@ static int teardown(void **state) {
         while (waitpid(fx.pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
-    rcov_destroy(fx.r);
+    http_cov_destroy(fx.r);
     return 0;
 }
 
@@ -125,7 +125,7 @@ static void get(const char *path) {
     assert_true(strncmp(buf, "HTTP/1.1 200", 12) == 0);
 }
 
-static size_t nonzero(const struct rcov_snapshot *s) {
+static size_t nonzero(const struct http_cov_snapshot *s) {
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++)
         k += s->counters[i] != 0;
@@ -133,11 +133,11 @@ static size_t nonzero(const struct rcov_snapshot *s) {
 }
 
 /* Clears, sends the GETs, snapshots; returns the non-zero counters. */
-static size_t lit_by(const char *const *paths, size_t npaths, struct rcov_snapshot *s) {
-    assert_int_equal(rcov_clear(fx.r, TIMEOUT_MS), RCOV_OK);
+static size_t lit_by(const char *const *paths, size_t npaths, struct http_cov_snapshot *s) {
+    assert_int_equal(http_cov_clear(fx.r, TIMEOUT_MS), RCOV_OK);
     for (size_t i = 0; i < npaths; i++)
         get(paths[i]);
-    assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, s), RCOV_OK);
+    assert_int_equal(http_cov_snapshot(fx.r, TIMEOUT_MS, s), RCOV_OK);
     return nonzero(s);
 }
 
@@ -150,12 +150,12 @@ static uint64_t now_ns(void) {
 /* ---- tests -------------------------------------------------------------------------- */
 
 static void service_should_attach_and_report_its_counters(void **state) {
-    assert_true(rcov_attached(fx.r));
-    assert_true(rcov_ncounters(fx.r) > 0);
+    assert_true(http_cov_attached(fx.r));
+    assert_true(http_cov_ncounters(fx.r) > 0);
 }
 
 static void remote_coverage_should_grow_when_a_new_endpoint_path_is_reached(void **state) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     const char *a[] = {"/a"}, *ab[] = {"/a", "/b"};
     size_t n1 = lit_by(a, 1, &s);
     size_t n2 = lit_by(ab, 2, &s);
@@ -168,7 +168,7 @@ static void remote_coverage_should_grow_when_a_new_endpoint_path_is_reached(void
 }
 
 static void clear_should_zero_the_service_counters(void **state) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     const char *ab[] = {"/a", "/b"};
     assert_true(lit_by(ab, 2, &s) > 0);
     /* Nothing of the service's instrumented code runs between these two requests. */
@@ -177,10 +177,10 @@ static void clear_should_zero_the_service_counters(void **state) {
 
 /* The goroutine count once the goroutines of earlier connections have ended. */
 static int64_t settled_goroutines(void) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     int64_t last = -1;
     for (int i = 0; i < 100; i++) {
-        assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
+        assert_int_equal(http_cov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
         if (s.goroutines == last)
             break;
         last = s.goroutines;
@@ -190,7 +190,7 @@ static int64_t settled_goroutines(void) {
 }
 
 static void snapshot_should_report_the_goroutine_count(void **state) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     int64_t before = settled_goroutines();
     assert_true(before > 0);
     /* An open connection is served by a goroutine of its own. */
@@ -198,7 +198,7 @@ static void snapshot_should_report_the_goroutine_count(void **state) {
     int64_t during = before;
     for (int i = 0; i < 200 && during < before + 2; i++) {
         usleep(5000);
-        assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
+        assert_int_equal(http_cov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
         during = s.goroutines;
     }
     close(fd[0]);
@@ -209,15 +209,15 @@ static void snapshot_should_report_the_goroutine_count(void **state) {
 }
 
 static void copy_to_should_fold_modulo_and_saturate(void **state) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     const char *ab[] = {"/a", "/b"};
     size_t lit = lit_by(ab, 2, &s);
     uint8_t *wide = calloc(s.n, 1);
     assert_non_null(wide);
-    assert_int_equal(rcov_copy_to(fx.r, wide, s.n), lit);
+    assert_int_equal(http_cov_copy_to(fx.r, wide, s.n), lit);
     assert_memory_equal(wide, s.counters, s.n);
     /* Folding adds to what is there: a second fold doubles (up to 255). */
-    rcov_copy_to(fx.r, wide, s.n);
+    http_cov_copy_to(fx.r, wide, s.n);
     for (size_t i = 0; i < s.n; i++)
         assert_int_equal(wide[i], s.counters[i] > 127 ? 255 : 2 * s.counters[i]);
     free(wide);
@@ -226,41 +226,41 @@ static void copy_to_should_fold_modulo_and_saturate(void **state) {
     for (size_t i = 0; i < s.n; i++)
         sum += s.counters[i];
     uint8_t one = 0;
-    rcov_copy_to(fx.r, &one, 1);
+    http_cov_copy_to(fx.r, &one, 1);
     assert_int_equal(one, sum > 255 ? 255 : sum);
-    assert_int_equal(rcov_to_libfuzzer(fx.r), lit);
-    assert_int_equal(rcov_to_afl(fx.r), 0); /* no AFL++ runtime in this binary */
+    assert_int_equal(http_cov_to_libfuzzer(fx.r), lit);
+    assert_int_equal(http_cov_to_afl(fx.r), 0); /* no AFL++ runtime in this binary */
     /* A clear invalidates the snapshot: nothing to fold. */
-    assert_int_equal(rcov_clear(fx.r, TIMEOUT_MS), RCOV_OK);
-    assert_int_equal(rcov_copy_to(fx.r, &one, 1), 0);
+    assert_int_equal(http_cov_clear(fx.r, TIMEOUT_MS), RCOV_OK);
+    assert_int_equal(http_cov_copy_to(fx.r, &one, 1), 0);
 }
 
 static void a_region_without_a_service_should_say_so(void **state) {
-    struct rcov_snapshot s;
-    struct rcov *lone = rcov_create(NULL, 4096);
+    struct http_cov_snapshot s;
+    struct http_cov *lone = http_cov_create(NULL, 4096);
     assert_non_null(lone);
-    assert_false(rcov_attached(lone));
-    assert_int_equal(rcov_ncounters(lone), 0);
-    assert_int_equal(rcov_clear(lone, TIMEOUT_MS), RCOV_NO_SERVICE);
-    assert_int_equal(rcov_snapshot(lone, TIMEOUT_MS, &s), RCOV_NO_SERVICE);
-    assert_non_null(strstr(rcov_status_str(RCOV_NO_SERVICE), "no remote coverage"));
+    assert_false(http_cov_attached(lone));
+    assert_int_equal(http_cov_ncounters(lone), 0);
+    assert_int_equal(http_cov_clear(lone, TIMEOUT_MS), RCOV_NO_SERVICE);
+    assert_int_equal(http_cov_snapshot(lone, TIMEOUT_MS, &s), RCOV_NO_SERVICE);
+    assert_non_null(strstr(http_cov_status_str(RCOV_NO_SERVICE), "no remote coverage"));
     uint8_t dst[8] = {0};
-    assert_int_equal(rcov_copy_to(lone, dst, sizeof dst), 0);
-    rcov_destroy(lone);
+    assert_int_equal(http_cov_copy_to(lone, dst, sizeof dst), 0);
+    http_cov_destroy(lone);
 }
 
 static void a_stopped_service_should_time_out_and_recover(void **state) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     int st;
     assert_int_equal(kill(fx.pid, SIGSTOP), 0);
     /* kill() returns before the process stops; its parent learns when it has. */
     while (waitpid(fx.pid, &st, WUNTRACED) < 0 && errno == EINTR)
         ;
-    enum rcov_status late = rcov_clear(fx.r, 50);
+    enum http_cov_status late = http_cov_clear(fx.r, 50);
     kill(fx.pid, SIGCONT);
     assert_true(WIFSTOPPED(st));
     assert_int_equal(late, RCOV_TIMEOUT);
-    assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
+    assert_int_equal(http_cov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
 }
 
 /* ---- region files ------------------------------------------------------------------- */
@@ -269,8 +269,8 @@ static void region_name(char *buf, size_t size, long pid, unsigned n) {
     snprintf(buf, size, "%s/%s%ld-%u", RCOV_REGION_DIR, RCOV_REGION_PREFIX, pid, n);
 }
 
-static unsigned region_number(const struct rcov *r) {
-    const char *dash = strrchr(rcov_path(r), '-');
+static unsigned region_number(const struct http_cov *r) {
+    const char *dash = strrchr(http_cov_path(r), '-');
     assert_non_null(dash);
     return (unsigned)strtoul(dash + 1, NULL, 10);
 }
@@ -283,28 +283,28 @@ static void regions_left_by_a_dead_process_with_our_pid_should_be_swept(void **s
     for (unsigned n = 0; n < STALE; n++) {
         region_name(path, sizeof path, (long)getpid(), n);
         int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        assert_true(fd >= 0 || (errno == EEXIST && strcmp(path, rcov_path(fx.r)) == 0));
+        assert_true(fd >= 0 || (errno == EEXIST && strcmp(path, http_cov_path(fx.r)) == 0));
         if (fd >= 0)
             close(fd);
     }
-    struct rcov *r = rcov_create(NULL, 4096);
+    struct http_cov *r = http_cov_create(NULL, 4096);
     assert_non_null(r);
     for (unsigned n = 0; n < STALE; n++) {
         region_name(path, sizeof path, (long)getpid(), n);
-        bool live = strcmp(path, rcov_path(fx.r)) == 0 || strcmp(path, rcov_path(r)) == 0;
+        bool live = strcmp(path, http_cov_path(fx.r)) == 0 || strcmp(path, http_cov_path(r)) == 0;
         assert_int_equal(access(path, F_OK) == 0, live);
     }
     /* The service still has its region, and answers on it. */
-    struct rcov_snapshot s;
-    assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
-    rcov_destroy(r);
+    struct http_cov_snapshot s;
+    assert_int_equal(http_cov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
+    http_cov_destroy(r);
 }
 
 /* A region whose owner lives (here: locked through another open file) is neither swept nor
  * taken over; the next free name is used. */
 static void a_region_of_a_live_owner_should_be_kept_and_skipped(void **state) {
     enum { HELD = 10 };
-    struct rcov *r = rcov_create(NULL, 4096);
+    struct http_cov *r = http_cov_create(NULL, 4096);
     assert_non_null(r);
     unsigned base = region_number(r);
     int held[HELD];
@@ -315,7 +315,7 @@ static void a_region_of_a_live_owner_should_be_kept_and_skipped(void **state) {
         assert_true(held[i] >= 0);
         assert_int_equal(flock(held[i], LOCK_EX | LOCK_NB), 0);
     }
-    struct rcov *next = rcov_create(NULL, 4096);
+    struct http_cov *next = http_cov_create(NULL, 4096);
     assert_non_null(next);
     assert_int_equal(region_number(next), base + 1 + HELD);
     for (unsigned i = 0; i < HELD; i++) {
@@ -324,19 +324,19 @@ static void a_region_of_a_live_owner_should_be_kept_and_skipped(void **state) {
         unlink(path);
         close(held[i]);
     }
-    rcov_destroy(next);
-    rcov_destroy(r);
+    http_cov_destroy(next);
+    http_cov_destroy(r);
 }
 
-/* A child that exits without rcov_destroy leaves its region; the next create removes it. */
+/* A child that exits without http_cov_destroy leaves its region; the next create removes it. */
 static void a_region_of_an_exited_harness_should_be_removed_by_the_next(void **state) {
     int p[2];
     assert_int_equal(pipe(p), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        struct rcov *r = rcov_create(NULL, 4096);
-        const char *path = r ? rcov_path(r) : "";
+        struct http_cov *r = http_cov_create(NULL, 4096);
+        const char *path = r ? http_cov_path(r) : "";
         ssize_t w = write(p[1], path, strlen(path) + 1);
         _exit(r != NULL && w > 0 ? 0 : 1);
     }
@@ -348,25 +348,25 @@ static void a_region_of_an_exited_harness_should_be_removed_by_the_next(void **s
     assert_int_equal(waitpid(pid, &st, 0), pid);
     assert_true(n > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
     assert_int_equal(access(path, F_OK), 0);
-    struct rcov *r = rcov_create(NULL, 4096);
+    struct http_cov *r = http_cov_create(NULL, 4096);
     assert_non_null(r);
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(access(rcov_path(fx.r), F_OK), 0);
-    rcov_destroy(r);
+    assert_int_equal(access(http_cov_path(fx.r), F_OK), 0);
+    http_cov_destroy(r);
 }
 
 /* Not a pass/fail on speed (the machine is shared): prints what a snapshot costs when it
  * comes, as in a campaign, a while after the clear (the serving thread asleep on the
  * futex), and the service's CPU once idle. */
 static void report_latency_and_idle_cost(void **state) {
-    struct rcov_snapshot s;
+    struct http_cov_snapshot s;
     enum { ROUNDS = 300 };
     uint64_t t[ROUNDS];
     for (int i = 0; i < ROUNDS; i++) {
-        assert_int_equal(rcov_clear(fx.r, TIMEOUT_MS), RCOV_OK);
+        assert_int_equal(http_cov_clear(fx.r, TIMEOUT_MS), RCOV_OK);
         usleep(1000);
         uint64_t t0 = now_ns();
-        assert_int_equal(rcov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
+        assert_int_equal(http_cov_snapshot(fx.r, TIMEOUT_MS, &s), RCOV_OK);
         t[i] = now_ns() - t0;
     }
     for (int i = 1; i < ROUNDS; i++)

@@ -31,7 +31,7 @@
 static const char *go_bin;
 static struct tcfg orders_cfg;
 static struct service_config orders;
-static struct svc_opts orders_opts;
+static struct http_supervisor_opts orders_opts;
 static bool orders_ok;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -121,7 +121,7 @@ static int build_orders(void **state) {
         return -1;
     orders_ok = service_config_load(&orders_cfg, OUT_DIR, "buggy", NULL, &orders);
     if (orders_ok)
-        svc_opts_from_config(&orders_opts, &orders);
+        http_supervisor_opts_from_config(&orders_opts, &orders);
     return orders_ok ? 0 : -1;
 }
 
@@ -150,26 +150,26 @@ static void supervisor_should_start_the_service_and_find_its_address(void **stat
     assert_non_null(orders.env);
     assert_string_equal(orders.env[0], "ORDERS_BUGS=all"); /* the variant's env */
 
-    struct svc *s = svc_start(&orders_opts);
+    struct http_supervisor *s = http_supervisor_start(&orders_opts);
     assert_non_null(s);
-    assert_loopback_addr(svc_addr(s));
-    assert_int_equal(http_get(svc_addr(s), "/healthz"), 200);
-    assert_true(svc_alive(s));
+    assert_loopback_addr(http_supervisor_addr(s));
+    assert_int_equal(http_get(http_supervisor_addr(s), "/healthz"), 200);
+    assert_true(http_supervisor_alive(s));
 
     char out[4096];
-    svc_output_since(s, 0, out, sizeof(out));
+    http_supervisor_output_since(s, 0, out, sizeof(out));
     assert_non_null(strstr(out, "ordersd listening on http://127.0.0.1:"));
-    struct svc_death d;
-    assert_false(svc_check_death(s, &d));
+    struct http_supervisor_death d;
+    assert_false(http_supervisor_check_death(s, &d));
 
-    pid_t pid = svc_pid(s);
+    pid_t pid = http_supervisor_pid(s);
     assert_true(pid > 0);
-    svc_stop(s);
+    http_supervisor_stop(s);
     assert_true(process_gone(pid)); /* stopped and reaped: no process, no zombie */
-    assert_int_equal(svc_pid(s), -1);
-    assert_false(svc_alive(s));
-    assert_false(svc_check_death(s, &d)); /* a stop is not a death */
-    svc_free(s);
+    assert_int_equal(http_supervisor_pid(s), -1);
+    assert_false(http_supervisor_alive(s));
+    assert_false(http_supervisor_check_death(s, &d)); /* a stop is not a death */
+    http_supervisor_free(s);
 
     struct fileio_buf log;
     assert_true(fileio_read(orders.log_path, 1u << 24, &log));
@@ -182,23 +182,23 @@ killed_service_should_be_restarted_and_the_death_attributed_to_the_last_input(vo
     (void)state;
     if (!need_orders())
         skip();
-    struct svc *s = svc_start(&orders_opts);
+    struct http_supervisor *s = http_supervisor_start(&orders_opts);
     assert_non_null(s);
     char addr_before[128];
-    snprintf(addr_before, sizeof(addr_before), "%s", svc_addr(s));
-    svc_note_input(s, (const uint8_t *)"A", 1);
-    svc_note_input(s, (const uint8_t *)"BB", 2);
-    svc_note_input(s, (const uint8_t *)"CCC", 3);
+    snprintf(addr_before, sizeof(addr_before), "%s", http_supervisor_addr(s));
+    http_supervisor_note_input(s, (const uint8_t *)"A", 1);
+    http_supervisor_note_input(s, (const uint8_t *)"BB", 2);
+    http_supervisor_note_input(s, (const uint8_t *)"CCC", 3);
 
-    pid_t pid = svc_pid(s);
+    pid_t pid = http_supervisor_pid(s);
     assert_int_equal(kill(pid, SIGKILL), 0);
-    for (int i = 0; i < 200 && svc_alive(s); i++)
+    for (int i = 0; i < 200 && http_supervisor_alive(s); i++)
         sleep_ms(10);
-    assert_false(svc_alive(s));
+    assert_false(http_supervisor_alive(s));
     assert_true(process_gone(pid));
 
-    struct svc_death d;
-    assert_true(svc_check_death(s, &d));
+    struct http_supervisor_death d;
+    assert_true(http_supervisor_check_death(s, &d));
     assert_true(d.died);
     assert_int_equal(d.signal, SIGKILL);
     assert_true(d.uptime_s > 0);
@@ -206,25 +206,25 @@ killed_service_should_be_restarted_and_the_death_attributed_to_the_last_input(vo
 
     const uint8_t *datas[RF_SVC_HISTORY];
     size_t lens[RF_SVC_HISTORY];
-    assert_int_equal(svc_history(s, datas, lens, RF_SVC_HISTORY), 3);
+    assert_int_equal(http_supervisor_history(s, datas, lens, RF_SVC_HISTORY), 3);
     assert_int_equal(lens[0], 3);
     assert_memory_equal(datas[0], "CCC", 3);
     assert_memory_equal(datas[1], "BB", 2);
     assert_memory_equal(datas[2], "A", 1);
-    assert_int_equal(svc_history(s, datas, lens, 1), 1);
+    assert_int_equal(http_supervisor_history(s, datas, lens, 1), 1);
 
-    assert_true(svc_restart(s));
-    assert_true(svc_alive(s));
-    assert_true(svc_pid(s) > 0 && svc_pid(s) != pid);
-    assert_loopback_addr(svc_addr(s));
-    if (strcmp(addr_before, svc_addr(s)) == 0)
+    assert_true(http_supervisor_restart(s));
+    assert_true(http_supervisor_alive(s));
+    assert_true(http_supervisor_pid(s) > 0 && http_supervisor_pid(s) != pid);
+    assert_loopback_addr(http_supervisor_addr(s));
+    if (strcmp(addr_before, http_supervisor_addr(s)) == 0)
         print_message("note: the kernel gave the same port again (%s)\n", addr_before);
-    assert_int_equal(http_get(svc_addr(s), "/healthz"), 200);
-    assert_false(svc_check_death(s, &d));
-    assert_int_equal(svc_history(s, datas, lens, RF_SVC_HISTORY), 0);
+    assert_int_equal(http_get(http_supervisor_addr(s), "/healthz"), 200);
+    assert_false(http_supervisor_check_death(s, &d));
+    assert_int_equal(http_supervisor_history(s, datas, lens, RF_SVC_HISTORY), 0);
 
-    pid = svc_pid(s);
-    svc_free(s);
+    pid = http_supervisor_pid(s);
+    http_supervisor_free(s);
     assert_true(process_gone(pid));
 }
 
@@ -242,13 +242,13 @@ static void non_loopback_service_address_should_be_refused(void **state) {
                          "echo 'fake listening on http://10.1.2.3:80'\n"
                          "wait\n");
     char *argv[] = {"/bin/sh", (char *)script, NULL};
-    struct svc_opts o = {.argv = argv,
-                         .ready_regex = "listening on (http://[^ ]+)$",
-                         .health_path = "/healthz",
-                         .start_timeout_ms = 5000,
-                         .log_path = OUT_DIR "/fake_remote.log"};
-    assert_null(svc_start(&o));
-    const char *err = svc_error();
+    struct http_supervisor_opts o = {.argv = argv,
+                                     .ready_regex = "listening on (http://[^ ]+)$",
+                                     .health_path = "/healthz",
+                                     .start_timeout_ms = 5000,
+                                     .log_path = OUT_DIR "/fake_remote.log"};
+    assert_null(http_supervisor_start(&o));
+    const char *err = http_supervisor_error();
     assert_non_null(strstr(err, "10.1.2.3:80"));
     assert_non_null(strstr(err, "not a loopback address"));
     assert_non_null(strstr(err, "service.allow_non_loopback"));
@@ -260,18 +260,19 @@ static void non_loopback_service_address_should_be_refused(void **state) {
 static void service_without_ready_line_should_fail_with_its_output(void **state) {
     (void)state;
     char *argv[] = {"/bin/sh", "-c", "echo 'cannot bind: address in use' >&2; exit 3", NULL};
-    struct svc_opts o = {.argv = argv, .ready_regex = "listening on (http://[^ ]+)"};
-    assert_null(svc_start(&o));
-    assert_non_null(strstr(svc_error(), "exited with code 3 before printing a line matching"));
+    struct http_supervisor_opts o = {.argv = argv, .ready_regex = "listening on (http://[^ ]+)"};
+    assert_null(http_supervisor_start(&o));
+    assert_non_null(
+        strstr(http_supervisor_error(), "exited with code 3 before printing a line matching"));
 
     char *quiet[] = {"/bin/sh", "-c", "exec sleep 30", NULL};
-    struct svc_opts q = {.argv = quiet, .ready_regex = "(x)", .start_timeout_ms = 300};
-    assert_null(svc_start(&q));
-    assert_non_null(strstr(svc_error(), "no line matching /(x)/ within 300 ms"));
+    struct http_supervisor_opts q = {.argv = quiet, .ready_regex = "(x)", .start_timeout_ms = 300};
+    assert_null(http_supervisor_start(&q));
+    assert_non_null(strstr(http_supervisor_error(), "no line matching /(x)/ within 300 ms"));
 
-    struct svc_opts bad = {.argv = quiet, .ready_regex = "listening"};
-    assert_null(svc_start(&bad));
-    assert_non_null(strstr(svc_error(), "no group"));
+    struct http_supervisor_opts bad = {.argv = quiet, .ready_regex = "listening"};
+    assert_null(http_supervisor_start(&bad));
+    assert_non_null(strstr(http_supervisor_error(), "no group"));
 }
 
 /* Output of a service that keeps writing: marks, and a death with a report in it. */
@@ -290,27 +291,27 @@ static void output_after_a_mark_should_hold_the_report_of_a_dying_service(void *
     /* the script panics once the test, having noted its input, creates fake_panic.go */
     unlink(OUT_DIR "/fake_panic.go");
     char *argv[] = {"/bin/sh", (char *)script, NULL};
-    struct svc_opts o = {.argv = argv, .ready_regex = "listening on (http://[^ ]+)$"};
-    struct svc *s = svc_start(&o);
+    struct http_supervisor_opts o = {.argv = argv, .ready_regex = "listening on (http://[^ ]+)$"};
+    struct http_supervisor *s = http_supervisor_start(&o);
     assert_non_null(s);
-    assert_string_equal(svc_addr(s), "127.0.0.1:9");
-    svc_note_input(s, (const uint8_t *)"X", 1);
+    assert_string_equal(http_supervisor_addr(s), "127.0.0.1:9");
+    http_supervisor_note_input(s, (const uint8_t *)"X", 1);
     write_script(OUT_DIR "/fake_panic.go", "");
-    for (int i = 0; i < 200 && svc_alive(s); i++)
+    for (int i = 0; i < 200 && http_supervisor_alive(s); i++)
         sleep_ms(10);
-    struct svc_death d;
-    assert_true(svc_check_death(s, &d));
+    struct http_supervisor_death d;
+    assert_true(http_supervisor_check_death(s, &d));
     assert_int_equal(d.exit_code, 2);
     assert_int_equal(d.signal, 0);
     assert_int_equal(strncmp(d.excerpt, "panic: boom\n\ngoroutine 7 [running]:", 35), 0);
 
     char out[1024];
-    size_t n = svc_output_since(s, 0, out, sizeof(out));
+    size_t n = http_supervisor_output_since(s, 0, out, sizeof(out));
     assert_true(n > 0 && strstr(out, "fake listening") == out);
-    uint64_t end = svc_output_mark(s);
-    assert_int_equal(svc_output_since(s, end, out, sizeof(out)), 0);
-    assert_int_equal(svc_output_since(s, end - 12, out, 5), 4); /* cut to cap - 1 */
-    svc_free(s);
+    uint64_t end = http_supervisor_output_mark(s);
+    assert_int_equal(http_supervisor_output_since(s, end, out, sizeof(out)), 0);
+    assert_int_equal(http_supervisor_output_since(s, end - 12, out, 5), 4); /* cut to cap - 1 */
+    http_supervisor_free(s);
 }
 
 /* ---- config errors ---------------------------------------------------------------------- */
@@ -399,15 +400,16 @@ static char *read_report(const char *name, size_t *len) {
     return (char *)b.data;
 }
 
-static void expect_report(const char *name, enum svco_kind kind, const char *head,
+static void expect_report(const char *name, enum http_oracle_kind kind, const char *head,
                           const char *inside, const char *last_line) {
     size_t len;
     char *text = read_report(name, &len);
-    struct svco_finding *f = malloc(sizeof(*f));
+    struct http_oracle_finding *f = malloc(sizeof(*f));
     assert_non_null(f);
-    assert_true(svco_scan(text, len, f));
+    assert_true(http_oracle_scan(text, len, f));
     if (f->kind != kind)
-        fail_msg("%s: %s, expected %s", name, svco_kind_name(f->kind), svco_kind_name(kind));
+        fail_msg("%s: %s, expected %s", name, http_oracle_kind_name(f->kind),
+                 http_oracle_kind_name(kind));
     assert_int_equal(strncmp(f->excerpt, head, strlen(head)), 0);
     assert_non_null(strstr(f->excerpt, inside));
     size_t n = strlen(f->excerpt);
@@ -457,11 +459,11 @@ static void service_output_should_be_scanned_for_race_reports_and_panics(void **
                   "ubsan.c:4:82: runtime error: signed integer overflow", "#2 ",
                   "SUMMARY: UndefinedBehaviorSanitizer");
 
-    struct svco_finding *f = malloc(sizeof(*f));
+    struct http_oracle_finding *f = malloc(sizeof(*f));
     assert_non_null(f);
-    assert_true(svco_scan(http_panic_log, strlen(http_panic_log), f));
+    assert_true(http_oracle_scan(http_panic_log, strlen(http_panic_log), f));
     assert_int_equal(f->kind, SVCO_GO_HTTP_PANIC);
-    assert_string_equal(svco_kind_name(f->kind), "go-http-panic");
+    assert_string_equal(http_oracle_kind_name(f->kind), "go-http-panic");
     const char *head = "ordersd: http: 2026/11/28 07:26:23 http: panic serving 127.0.0.1:1234: "
                        "boom\ngoroutine 21 [running]:\n";
     assert_int_equal(strncmp(f->excerpt, head, strlen(head)), 0);
@@ -472,15 +474,15 @@ static void service_output_should_be_scanned_for_race_reports_and_panics(void **
     /* Scanning on past a report finds the next one; a clean log has none. */
     size_t len;
     char *clean = read_report("go_clean_run_no_crash.log", &len);
-    assert_false(svco_scan(clean, len, f));
+    assert_false(http_oracle_scan(clean, len, f));
     assert_int_equal(f->kind, SVCO_NONE);
     free(clean);
     char two[1024];
     snprintf(two, sizeof(two), "%spanic: second\n\ngoroutine 9 [running]:\nmain.f()\n\tm.go:1\n",
              http_panic_log);
-    assert_true(svco_scan(two, strlen(two), f));
+    assert_true(http_oracle_scan(two, strlen(two), f));
     size_t next = f->offset + f->len;
-    assert_true(svco_scan(two + next, strlen(two) - next, f));
+    assert_true(http_oracle_scan(two + next, strlen(two) - next, f));
     assert_int_equal(f->kind, SVCO_GO_PANIC);
     assert_int_equal(strncmp(f->excerpt, "panic: second", 13), 0);
     free(f);

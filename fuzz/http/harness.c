@@ -44,10 +44,10 @@ static uint8_t blackbox[HTTP_BLACKBOX_COUNTERS]
 static struct {
     struct tcfg cfg;
     struct service_config sc;
-    struct svc *svc;
-    struct rcov *cov;
-    struct hdrv *drv;
-    struct hexp exp;
+    struct http_supervisor *svc;
+    struct http_cov *cov;
+    struct http_driver *drv;
+    struct http_expect exp;
     bool remote, blackbox_only;
     int64_t idle_goroutines;
     uint8_t *reached; /* every service counter any input hit */
@@ -65,12 +65,12 @@ static double now_ms(void) {
 static void report(const char *kind, const char *detail, uint64_t mark) {
     static char out[65536];
     fprintf(stderr, "racefuzz: http-mode %s: %s\n", kind, detail);
-    size_t n = svc_output_since(H.svc, mark, out, sizeof(out));
+    size_t n = http_supervisor_output_since(H.svc, mark, out, sizeof(out));
     if (n > 0)
         fprintf(stderr, "--- service output during this input ---\n%.*s\n", (int)n, out);
     const uint8_t *datas[RF_SVC_HISTORY];
     size_t lens[RF_SVC_HISTORY];
-    size_t h = svc_history(H.svc, datas, lens, RF_SVC_HISTORY);
+    size_t h = http_supervisor_history(H.svc, datas, lens, RF_SVC_HISTORY);
     fprintf(stderr, "--- this input and the %zu before it (newest first): sizes", h ? h - 1 : 0);
     for (size_t i = 0; i < h; i++)
         fprintf(stderr, " %zu", lens[i]);
@@ -83,7 +83,7 @@ static void report(const char *kind, const char *detail, uint64_t mark) {
  * leak reports; the harness aborts right after, and the supervisor's death-signal hook
  * takes the service down with it in any case. */
 static void dump_goroutines(void) {
-    pid_t pid = svc_pid(H.svc);
+    pid_t pid = http_supervisor_pid(H.svc);
     if (pid > 0 && kill(pid, SIGQUIT) == 0)
         usleep(RF_HTTP_DUMP_WAIT_MS * 1000);
 }
@@ -91,7 +91,7 @@ static void dump_goroutines(void) {
 /* The region goes with a normal exit; after a crash or a timeout (libFuzzer _Exit()s) the
  * next harness sweeps it (http_cov_region.h). */
 static void drop_region(void) {
-    rcov_destroy(H.cov);
+    http_cov_destroy(H.cov);
     H.cov = NULL;
 }
 
@@ -102,13 +102,13 @@ static void start_service(void) {
               "(racefuzz fuzz --mode http sets them)");
         exit(1);
     }
-    H.cov = rcov_create(NULL, 0);
+    H.cov = http_cov_create(NULL, 0);
     if (H.cov != NULL)
         atexit(drop_region);
     if (H.cov == NULL || !tcfg_load(config, &H.cfg) ||
-        !hexp_load(tcfg_section(&H.cfg, "service"), H.cfg.path, &H.exp))
+        !http_expect_load(tcfg_section(&H.cfg, "service"), H.cfg.path, &H.exp))
         exit(1);
-    snprintf(H.cov_env, sizeof(H.cov_env), "RACEFUZZ_COVER_SHM=%s", rcov_path(H.cov));
+    snprintf(H.cov_env, sizeof(H.cov_env), "RACEFUZZ_COVER_SHM=%s", http_cov_path(H.cov));
     /* A replay runs the service built by the campaign (its sandbox cannot write a Go build
      * cache), and logs into its own work directory. */
     const char *prebuilt = getenv("RACEFUZZ_HTTP_PREBUILT");
@@ -117,30 +117,30 @@ static void start_service(void) {
     const char *extra[] = {H.cov_env, NULL};
     if (!service_config_load(&H.cfg, work, NULL, extra, &H.sc))
         exit(1);
-    struct svc_opts o;
-    svc_opts_from_config(&o, &H.sc);
+    struct http_supervisor_opts o;
+    http_supervisor_opts_from_config(&o, &H.sc);
     if (access(work, W_OK) != 0)
         o.log_path = "service.log";
-    H.svc = svc_start(&o);
+    H.svc = http_supervisor_start(&o);
     if (H.svc == NULL)
         exit(1);
-    H.remote = rcov_wait_attached(H.cov, RF_HTTP_COVER_ATTACH_MS);
-    fprintf(stderr, "racefuzz: http-mode: service at %s, %s\n", svc_addr(H.svc),
+    H.remote = http_cov_wait_attached(H.cov, RF_HTTP_COVER_ATTACH_MS);
+    fprintf(stderr, "racefuzz: http-mode: service at %s, %s\n", http_supervisor_addr(H.svc),
             H.remote ? "remote coverage on" : "no remote coverage: black-box feedback");
 }
 
 static void start_driver(void) {
-    struct hdrv_opts o;
-    hdrv_default_opts(&o);
-    o.addr = svc_addr(H.svc);
+    struct http_driver_opts o;
+    http_driver_default_opts(&o);
+    o.addr = http_supervisor_addr(H.svc);
     o.allow_non_loopback = H.sc.allow_non_loopback;
-    H.drv = hdrv_new(&o);
+    H.drv = http_driver_new(&o);
     if (H.drv == NULL)
         exit(1);
 }
 
 /* Cumulative service coverage, for the exit line. */
-static void note_reached(const struct rcov_snapshot *snap) {
+static void note_reached(const struct http_cov_snapshot *snap) {
     if (H.reached == NULL) {
         H.reached = calloc(snap->n ? snap->n : 1, 1);
         H.nreached = H.reached != NULL ? snap->n : 0;
@@ -159,8 +159,8 @@ static void print_reached(void) {
 
 /* The service's goroutines once every connection of ours is closed (and its counters). */
 static bool goroutines(int64_t *out) {
-    struct rcov_snapshot snap;
-    if (!H.remote || rcov_snapshot(H.cov, RF_HTTP_COVER_TIMEOUT_MS, &snap) != RCOV_OK)
+    struct http_cov_snapshot snap;
+    if (!H.remote || http_cov_snapshot(H.cov, RF_HTTP_COVER_TIMEOUT_MS, &snap) != RCOV_OK)
         return false;
     note_reached(&snap);
     *out = snap.goroutines;
@@ -175,47 +175,48 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     start_service();
     start_driver();
     atexit(print_reached);
-    hdrv_disconnect(H.drv);
+    http_driver_disconnect(H.drv);
     if (!goroutines(&H.idle_goroutines))
         H.idle_goroutines = -1;
     return 0;
 }
 
 /* One request outside the schedule (reset, invariant): a one-step schedule. */
-static int single_request(enum sched_method m, const char *path, struct hdrv_result *res) {
+static int single_request(enum sched_method m, const char *path, struct http_driver_result *res) {
     struct sched_step st = {
         .method = m, .path = (const uint8_t *)path, .path_len = (uint16_t)strlen(path)};
     struct schedule s = {
         .version = SCHED_VERSION, .lanes = 1, .repeat = 1, .steps = &st, .nsteps = 1};
-    struct hdrv_outcome out;
-    if (!hdrv_run(H.drv, &s, &out) || out.nsteps != 1)
+    struct http_driver_outcome out;
+    if (!http_driver_run(H.drv, &s, &out) || out.nsteps != 1)
         return 0;
     *res = out.results[0];
     return res->status;
 }
 
 static void check_service(uint64_t mark) {
-    struct svc_death d;
+    struct http_supervisor_death d;
     char why[512];
-    if (svc_check_death(H.svc, &d)) {
+    if (http_supervisor_check_death(H.svc, &d)) {
         snprintf(why, sizeof(why), "the service %s %d",
                  d.signal ? "was killed by signal" : "exited with",
                  d.signal ? d.signal : d.exit_code);
         report("death", why, mark);
     }
     static char text[65536];
-    static struct svco_finding f;
-    size_t n = svc_output_since(H.svc, mark, text, sizeof(text));
-    if (n > 0 && svco_scan(text, n, &f)) {
+    static struct http_oracle_finding f;
+    size_t n = http_supervisor_output_since(H.svc, mark, text, sizeof(text));
+    if (n > 0 && http_oracle_scan(text, n, &f)) {
         snprintf(why, sizeof(why), "%.*s", (int)strcspn(f.excerpt, "\n"), f.excerpt);
-        report(svco_kind_name(f.kind), why, mark);
+        report(http_oracle_kind_name(f.kind), why, mark);
     }
 }
 
-static void check_results(const struct schedule *s, const struct hdrv_outcome *out, uint64_t mark) {
+static void check_results(const struct schedule *s, const struct http_driver_outcome *out,
+                          uint64_t mark) {
     char why[1024];
     for (size_t i = 0; i < (size_t)out->runs * out->nsteps; i++) {
-        const struct hdrv_result *r = &out->results[i];
+        const struct http_driver_result *r = &out->results[i];
         const struct sched_step *st = &s->steps[i % out->nsteps];
         if (r->err == HDRV_ERR_HANG) {
             snprintf(why, sizeof(why), "step %zu (%s %.*s, lane %u) had no answer within %u ms",
@@ -224,13 +225,13 @@ static void check_results(const struct schedule *s, const struct hdrv_outcome *o
             dump_goroutines();
             report("hang", why, mark);
         }
-        if (r->err == HDRV_OK && !hexp_check(&H.exp, st, r->status, why, sizeof(why)))
+        if (r->err == HDRV_OK && !http_expect_check(&H.exp, st, r->status, why, sizeof(why)))
             report("expectation", why, mark);
     }
 }
 
 static void check_invariant(uint64_t mark) {
-    struct hdrv_result r;
+    struct http_driver_result r;
     char why[512];
     if (H.exp.invariant[0] == '\0')
         return;
@@ -249,7 +250,7 @@ static void check_leak(uint64_t mark) {
     char why[256];
     if (H.idle_goroutines < 0)
         return;
-    hdrv_disconnect(H.drv);
+    http_driver_disconnect(H.drv);
     double until = now_ms() + RF_GO_LEAK_SETTLE_MS;
     while (goroutines(&g) && g > H.idle_goroutines && now_ms() < until)
         usleep(2000);
@@ -264,9 +265,9 @@ static void check_leak(uint64_t mark) {
     }
 }
 
-static void blackbox_feedback(const struct hdrv_outcome *out) {
+static void blackbox_feedback(const struct http_driver_outcome *out) {
     for (size_t i = 0; i < (size_t)out->runs * out->nsteps; i++) {
-        const struct hdrv_result *r = &out->results[i];
+        const struct http_driver_result *r = &out->results[i];
         unsigned bucket = 0;
         for (uint64_t b = r->body_len; b > 0 && bucket < 15; b >>= 2)
             bucket++;
@@ -278,7 +279,7 @@ static void blackbox_feedback(const struct hdrv_outcome *out) {
 }
 
 static void reset_service(void) {
-    struct hdrv_result r;
+    struct http_driver_result r;
     const cJSON *reset = cJSON_GetObjectItemCaseSensitive(tcfg_section(&H.cfg, "service"), "reset");
     if (cJSON_IsString(reset))
         single_request(SCHED_POST, reset->valuestring, &r);
@@ -286,15 +287,15 @@ static void reset_service(void) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct schedule s;
-    struct hdrv_outcome out;
+    struct http_driver_outcome out;
     if (sched_parse(data, size, &s, NULL) != SCHED_OK)
         return -1;
     reset_service();
-    svc_note_input(H.svc, data, size);
-    uint64_t mark = svc_output_mark(H.svc);
+    http_supervisor_note_input(H.svc, data, size);
+    uint64_t mark = http_supervisor_output_mark(H.svc);
     if (H.remote)
-        rcov_clear(H.cov, RF_HTTP_COVER_TIMEOUT_MS);
-    bool ran = hdrv_run(H.drv, &s, &out);
+        http_cov_clear(H.cov, RF_HTTP_COVER_TIMEOUT_MS);
+    bool ran = http_driver_run(H.drv, &s, &out);
     check_service(mark);
     if (ran) {
         check_results(&s, &out, mark);
@@ -308,7 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         goroutines(&g);
     check_service(mark);
     if (H.remote && !H.blackbox_only)
-        rcov_to_libfuzzer(H.cov);
+        http_cov_to_libfuzzer(H.cov);
     sched_free(&s);
     return 0;
 }

@@ -16,7 +16,7 @@ static void numeric_of(const struct addrinfo *ai, char *dst, size_t cap) {
 }
 
 /* Checks every address of the list; on a refusal names the offending one. */
-static bool check_all(const char *addr, const struct haddr *h, const struct addrinfo *list,
+static bool check_all(const char *addr, const struct http_addr *h, const struct addrinfo *list,
                       char *err, size_t errlen) {
     for (const struct addrinfo *ai = list; ai; ai = ai->ai_next) {
         if (netaddr_is_loopback(ai->ai_addr))
@@ -33,8 +33,8 @@ static bool check_all(const char *addr, const struct haddr *h, const struct addr
     return true;
 }
 
-bool haddr_resolve(const char *addr, bool allow_non_loopback, struct haddr *out, char *err,
-                   size_t errlen) {
+bool http_addr_resolve(const char *addr, bool allow_non_loopback, struct http_addr *out, char *err,
+                       size_t errlen) {
     if (errlen > 0)
         err[0] = '\0';
     memset(out, 0, sizeof(*out));

@@ -17,7 +17,7 @@
 /* A checked address. Connecting to `numeric` (not re-resolving `host`) keeps the address
  * that passed the check the one that is used: a name cannot resolve to loopback for the
  * check and elsewhere for the connection. */
-struct haddr {
+struct http_addr {
     char host[HADDR_HOST_MAX];       /* as given, IPv6 brackets removed ("::1", "localhost") */
     char port[HADDR_PORT_MAX];       /* as given ("8080") */
     char numeric[HADDR_NUMERIC_MAX]; /* first resolved address, numeric ("127.0.0.1", "::1") */
@@ -31,7 +31,7 @@ struct haddr {
  * writes a one-line reason to err (always NUL-terminated when errlen > 0), e.g.
  * "http driver: 10.1.2.3:80 is not a loopback address; set service.allow_non_loopback in
  * the target config to allow it", and leaves *out unspecified. Nothing is logged. */
-bool haddr_resolve(const char *addr, bool allow_non_loopback, struct haddr *out, char *err,
-                   size_t errlen);
+bool http_addr_resolve(const char *addr, bool allow_non_loopback, struct http_addr *out, char *err,
+                       size_t errlen);
 
 #endif

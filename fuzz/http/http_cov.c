@@ -25,7 +25,7 @@
 #define RCOV_WAIT_YIELD_NS 100000u
 #define RCOV_WAIT_STEP_NS 20000L
 
-struct rcov {
+struct http_cov {
     char path[PATH_MAX];
     int fd; /* holds the region's owner lock (http_cov_region.h) */
     struct rcov_header *hdr;
@@ -49,10 +49,10 @@ static void sleep_ns(long ns) {
 }
 
 /* Creates, locks and maps the region file; the header is filled by the caller. */
-static bool map_new(struct rcov *r, size_t capacity) {
+static bool map_new(struct http_cov *r, size_t capacity) {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     r->map_len = (RCOV_HEADER_SIZE + capacity + page - 1) / page * page;
-    r->fd = rcov_region_create(r->path, sizeof r->path, r->map_len);
+    r->fd = http_cov_region_create(r->path, sizeof r->path, r->map_len);
     if (r->fd < 0)
         return false;
     void *p = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
@@ -67,8 +67,8 @@ static bool map_new(struct rcov *r, size_t capacity) {
     return true;
 }
 
-struct rcov *rcov_create(const char *path, size_t capacity) {
-    struct rcov *r = calloc(1, sizeof *r);
+struct http_cov *http_cov_create(const char *path, size_t capacity) {
+    struct http_cov *r = calloc(1, sizeof *r);
     if (!r) {
         LOG_E("remote coverage: out of memory");
         return NULL;
@@ -90,7 +90,7 @@ fail:
     return NULL;
 }
 
-void rcov_destroy(struct rcov *r) {
+void http_cov_destroy(struct http_cov *r) {
     if (!r)
         return;
     munmap(r->hdr, r->map_len);
@@ -101,17 +101,17 @@ void rcov_destroy(struct rcov *r) {
     free(r);
 }
 
-const char *rcov_path(const struct rcov *r) {
+const char *http_cov_path(const struct http_cov *r) {
     return r->path;
 }
 
-bool rcov_attached(const struct rcov *r) {
+bool http_cov_attached(const struct http_cov *r) {
     return __atomic_load_n(&r->hdr->flags, __ATOMIC_ACQUIRE) & RCOV_FLAG_ATTACHED;
 }
 
-bool rcov_wait_attached(const struct rcov *r, unsigned timeout_ms) {
+bool http_cov_wait_attached(const struct http_cov *r, unsigned timeout_ms) {
     uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000u;
-    while (!rcov_attached(r)) {
+    while (!http_cov_attached(r)) {
         if (now_ns() >= deadline)
             return false;
         sleep_ns(100000);
@@ -119,19 +119,19 @@ bool rcov_wait_attached(const struct rcov *r, unsigned timeout_ms) {
     return true;
 }
 
-size_t rcov_ncounters(const struct rcov *r) {
-    return rcov_attached(r) ? (size_t)__atomic_load_n(&r->hdr->ncounters, __ATOMIC_RELAXED) : 0;
+size_t http_cov_ncounters(const struct http_cov *r) {
+    return http_cov_attached(r) ? (size_t)__atomic_load_n(&r->hdr->ncounters, __ATOMIC_RELAXED) : 0;
 }
 
-void rcov_reset(struct rcov *r) {
+void http_cov_reset(struct http_cov *r) {
     __atomic_store_n(&r->hdr->flags, 0, __ATOMIC_RELEASE);
     r->snap_ok = false;
 }
 
 /* Posts one request and waits for its ack. */
-static enum rcov_status request(struct rcov *r, enum rcov_op op, unsigned timeout_ms) {
+static enum http_cov_status request(struct http_cov *r, enum rcov_op op, unsigned timeout_ms) {
     r->snap_ok = false;
-    if (!rcov_attached(r))
+    if (!http_cov_attached(r))
         return RCOV_NO_SERVICE;
     /* Continue after whatever the region saw: a region reused across harness processes
      * keeps its sequence numbers increasing. */
@@ -156,18 +156,19 @@ static enum rcov_status request(struct rcov *r, enum rcov_op op, unsigned timeou
     return RCOV_OK;
 }
 
-enum rcov_status rcov_clear(struct rcov *r, unsigned timeout_ms) {
+enum http_cov_status http_cov_clear(struct http_cov *r, unsigned timeout_ms) {
     return request(r, RCOV_OP_CLEAR, timeout_ms);
 }
 
-enum rcov_status rcov_snapshot(struct rcov *r, unsigned timeout_ms, struct rcov_snapshot *out) {
-    enum rcov_status s = request(r, RCOV_OP_SNAPSHOT, timeout_ms);
+enum http_cov_status http_cov_snapshot(struct http_cov *r, unsigned timeout_ms,
+                                       struct http_cov_snapshot *out) {
+    enum http_cov_status s = request(r, RCOV_OP_SNAPSHOT, timeout_ms);
     if (s != RCOV_OK)
         return s;
     uint64_t n = __atomic_load_n(&r->hdr->ncopied, __ATOMIC_RELAXED);
     r->snap_n = n < r->hdr->capacity ? (size_t)n : (size_t)r->hdr->capacity;
     r->snap_ok = true;
-    *out = (struct rcov_snapshot){
+    *out = (struct http_cov_snapshot){
         .counters = r->counters,
         .n = r->snap_n,
         .goroutines = __atomic_load_n(&r->hdr->goroutines, __ATOMIC_RELAXED),
@@ -176,7 +177,7 @@ enum rcov_status rcov_snapshot(struct rcov *r, unsigned timeout_ms, struct rcov_
     return RCOV_OK;
 }
 
-size_t rcov_copy_to(const struct rcov *r, uint8_t *dst, size_t n) {
+size_t http_cov_copy_to(const struct http_cov *r, uint8_t *dst, size_t n) {
     size_t lit = 0;
     if (!r->snap_ok || n == 0)
         return 0;
@@ -190,7 +191,7 @@ size_t rcov_copy_to(const struct rcov *r, uint8_t *dst, size_t n) {
     return lit;
 }
 
-const char *rcov_status_str(enum rcov_status s) {
+const char *http_cov_status_str(enum http_cov_status s) {
     switch (s) {
     case RCOV_OK:
         return "ok";

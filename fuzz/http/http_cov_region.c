@@ -60,7 +60,7 @@ static bool remove_if_orphan(const char *path) {
     return orphan;
 }
 
-unsigned rcov_region_sweep(const char *dir) {
+unsigned http_cov_region_sweep(const char *dir) {
     DIR *d = opendir(dir);
     if (d == NULL)
         return 0;
@@ -98,7 +98,7 @@ static int try_default(const char *path, size_t size) {
 
 static int create_default(char *path, size_t size_path, size_t size) {
     static unsigned n;
-    rcov_region_sweep(RCOV_REGION_DIR);
+    http_cov_region_sweep(RCOV_REGION_DIR);
     for (int i = 0; i < RCOV_REGION_TRIES; i++) {
         int k = snprintf(path, size_path, "%s/%s%ld-%u", RCOV_REGION_DIR, RCOV_REGION_PREFIX,
                          (long)getpid(), n++);
@@ -116,7 +116,7 @@ static int create_default(char *path, size_t size_path, size_t size) {
     return -1;
 }
 
-int rcov_region_create(char *path, size_t size_path, size_t size) {
+int http_cov_region_create(char *path, size_t size_path, size_t size) {
     if (path[0] == '\0')
         return create_default(path, size_path, size);
     int fd = open_locked(path, size);

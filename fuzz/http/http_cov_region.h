@@ -21,10 +21,10 @@
  * -1 (logged). With *path empty, picks RCOV_REGION_DIR/RCOV_REGION_PREFIX<pid>-<n> after
  * sweeping dir, and writes the name into path[size_path]; otherwise creates exactly path,
  * which must not exist. */
-int rcov_region_create(char *path, size_t size_path, size_t size);
+int http_cov_region_create(char *path, size_t size_path, size_t size);
 
 /* Removes the region files in dir whose owner is gone (their lock is free); returns how
  * many. Regions of live owners, and files not named like regions, are left alone. */
-unsigned rcov_region_sweep(const char *dir);
+unsigned http_cov_region_sweep(const char *dir);
 
 #endif

@@ -34,7 +34,7 @@ enum lane_state {
 };
 
 struct lane {
-    struct hdrv *d;
+    struct http_driver *d;
     unsigned index;
     CURLM *multi;
     CURL *easy;
@@ -48,19 +48,19 @@ struct lane {
     int step;     /* the step in progress */
     bool gated, arrived, released, retried;
     uint64_t wake_ns, deadline_ns;
-    struct hdrv_result *res;
+    struct http_driver_result *res;
     uint8_t *req;
     size_t req_len, req_cap, req_sent;
-    struct hresp resp;
+    struct http_resp resp;
 };
 
-struct hdrv {
-    struct hdrv_opts o;
-    struct haddr ha;
+struct http_driver {
+    struct http_driver_opts o;
+    struct http_addr ha;
     char url[HADDR_NUMERIC_MAX + HADDR_PORT_MAX + 16];
     char host_hdr[HADDR_HOST_MAX + HADDR_PORT_MAX + 16];
     struct lane lanes[SCHED_MAX_LANES];
-    struct hplan plan;
+    struct http_plan plan;
     /* The run in progress. */
     const struct schedule *s;
     unsigned run, nlanes;
@@ -69,9 +69,9 @@ struct hdrv {
     uint32_t delay_us[SCHED_MAX_STEPS];
     uint8_t gate_arrived[SCHED_MAX_STEPS], gate_live[SCHED_MAX_STEPS];
     bool gate_released[SCHED_MAX_STEPS];
-    struct hdrv_result *results;
+    struct http_driver_result *results;
     size_t results_cap;
-    struct hdrv_stats stats;
+    struct http_driver_stats stats;
     uint8_t rbuf[1 << 16];
 };
 
@@ -86,7 +86,7 @@ static const char *const err_names[HDRV_ERR_COUNT] = {
     [HDRV_ERR_HANG] = "no response within the deadline (hang)",
 };
 
-const char *hdrv_strerror(enum hdrv_err e) {
+const char *http_driver_strerror(enum http_driver_err e) {
     return (unsigned)e < HDRV_ERR_COUNT ? err_names[e] : "unknown error";
 }
 
@@ -174,7 +174,7 @@ static bool put_headers(struct lane *l, const uint8_t *h, size_t n, bool *host) 
     return true;
 }
 
-static bool build_request(struct hdrv *d, struct lane *l, const struct sched_step *st) {
+static bool build_request(struct http_driver *d, struct lane *l, const struct sched_step *st) {
     char num[32];
     bool host;
     l->req_len = l->req_sent = 0;
@@ -221,7 +221,7 @@ static bool lane_multi(struct lane *l) {
     return true;
 }
 
-static bool lane_init(struct hdrv *d, struct lane *l, unsigned index) {
+static bool lane_init(struct http_driver *d, struct lane *l, unsigned index) {
     l->d = d;
     l->index = index;
     l->fd = l->cfd = CURL_SOCKET_BAD;
@@ -246,7 +246,7 @@ static void conn_close(struct lane *l) {
     l->reused = false;
 }
 
-static bool conn_start(struct hdrv *d, struct lane *l) {
+static bool conn_start(struct http_driver *d, struct lane *l) {
     if (!l->multi && !lane_multi(l))
         return false;
     CURL *e = curl_easy_init();
@@ -278,11 +278,11 @@ static bool conn_stale(const struct lane *l) {
 
 /* ---- one step on a lane ------------------------------------------------------------- */
 
-static void gate_check(struct hdrv *d, int g);
-static void step_begin(struct hdrv *d, struct lane *l);
+static void gate_check(struct http_driver *d, int g);
+static void step_begin(struct http_driver *d, struct lane *l);
 
 /* A gated step that will never arrive leaves its gate, so the others are not kept. */
-static void leave_gate(struct hdrv *d, struct lane *l, int step) {
+static void leave_gate(struct http_driver *d, struct lane *l, int step) {
     int g = d->plan.gate[step];
     if (g < 0 || d->gate_released[g])
         return;
@@ -291,7 +291,7 @@ static void leave_gate(struct hdrv *d, struct lane *l, int step) {
 }
 
 /* Skips the rest of the lane in this run (after a hang): its steps stay SKIPPED. */
-static void lane_stop(struct hdrv *d, struct lane *l) {
+static void lane_stop(struct http_driver *d, struct lane *l) {
     unsigned len = d->plan.lane_len[l->index];
     for (unsigned k = l->pos + 1; k < len; k++)
         leave_gate(d, l, d->plan.lane_steps[l->index][k]);
@@ -299,8 +299,8 @@ static void lane_stop(struct hdrv *d, struct lane *l) {
     l->st = L_DONE;
 }
 
-static void step_fail(struct hdrv *d, struct lane *l, enum hdrv_err err) {
-    struct hdrv_result *r = l->res;
+static void step_fail(struct http_driver *d, struct lane *l, enum http_driver_err err) {
+    struct http_driver_result *r = l->res;
     r->err = err;
     r->status = 0;
     r->done_ns = now_ns();
@@ -316,9 +316,9 @@ static void step_fail(struct hdrv *d, struct lane *l, enum hdrv_err err) {
     l->st = L_IDLE;
 }
 
-static void step_done(struct hdrv *d, struct lane *l, bool leftover) {
-    struct hdrv_result *r = l->res;
-    const struct hresp *p = &l->resp;
+static void step_done(struct http_driver *d, struct lane *l, bool leftover) {
+    struct http_driver_result *r = l->res;
+    const struct http_resp *p = &l->resp;
     r->err = HDRV_OK;
     r->status = p->status;
     r->resp_bytes = p->bytes;
@@ -339,8 +339,8 @@ static void step_done(struct hdrv *d, struct lane *l, bool leftover) {
 
 /* A reused connection that failed before any response byte was most likely closed by the
  * server while idle: resend once on a fresh one (what curl and browsers do). */
-static bool step_retry(struct hdrv *d, struct lane *l) {
-    if (!l->reused || l->retried || hresp_started(&l->resp))
+static bool step_retry(struct http_driver *d, struct lane *l) {
+    if (!l->reused || l->retried || http_resp_started(&l->resp))
         return false;
     conn_close(l);
     l->retried = true;
@@ -353,13 +353,13 @@ static bool step_retry(struct hdrv *d, struct lane *l) {
     return true;
 }
 
-static void step_broken(struct hdrv *d, struct lane *l, enum hdrv_err err) {
+static void step_broken(struct http_driver *d, struct lane *l, enum http_driver_err err) {
     if (!step_retry(d, l))
         step_fail(d, l, err);
 }
 
 /* The connection is up: wait the delay (unbarriered) or send toward the gate. */
-static void step_connected(struct hdrv *d, struct lane *l) {
+static void step_connected(struct http_driver *d, struct lane *l) {
     uint64_t now = now_ns();
     l->deadline_ns = now + (uint64_t)d->o.step_deadline_ms * NS_PER_MS;
     uint32_t delay = d->delay_us[l->step];
@@ -371,7 +371,7 @@ static void step_connected(struct hdrv *d, struct lane *l) {
     l->st = L_SEND;
 }
 
-static void step_begin(struct hdrv *d, struct lane *l) {
+static void step_begin(struct http_driver *d, struct lane *l) {
     if (l->pos >= d->plan.lane_len[l->index]) {
         l->st = L_DONE;
         return;
@@ -380,7 +380,7 @@ static void step_begin(struct hdrv *d, struct lane *l) {
     l->res = &d->results[(size_t)d->run * d->s->nsteps + (size_t)l->step];
     l->gated = d->plan.gate[l->step] >= 0;
     l->arrived = l->released = l->retried = false;
-    hresp_init(&l->resp, d->s->steps[l->step].method == SCHED_HEAD);
+    http_resp_init(&l->resp, d->s->steps[l->step].method == SCHED_HEAD);
     if (!build_request(d, l, &d->s->steps[l->step])) {
         LOG_E("http driver: out of memory building a request");
         step_fail(d, l, HDRV_ERR_SEND);
@@ -401,13 +401,13 @@ static void step_begin(struct hdrv *d, struct lane *l) {
 }
 
 /* The request was sent whole: the response is due within the deadline. */
-static void step_sent(struct hdrv *d, struct lane *l, uint64_t t) {
+static void step_sent(struct http_driver *d, struct lane *l, uint64_t t) {
     l->res->sent_ns = t;
     l->deadline_ns = t + (uint64_t)d->o.step_deadline_ms * NS_PER_MS;
     l->st = L_RECV;
 }
 
-static void lane_send(struct hdrv *d, struct lane *l) {
+static void lane_send(struct http_driver *d, struct lane *l) {
     size_t want = l->req_len - (l->gated && !l->released ? 1 : 0);
     while (l->req_sent < want) {
         size_t n = 0;
@@ -431,7 +431,7 @@ static void lane_send(struct hdrv *d, struct lane *l) {
     step_sent(d, l, now_ns());
 }
 
-static void lane_recv(struct hdrv *d, struct lane *l) {
+static void lane_recv(struct http_driver *d, struct lane *l) {
     for (;;) {
         size_t n = 0;
         CURLcode rc = curl_easy_recv(l->easy, d->rbuf, sizeof(d->rbuf), &n);
@@ -442,14 +442,14 @@ static void lane_recv(struct hdrv *d, struct lane *l) {
             return;
         }
         if (n == 0) { /* end of stream */
-            if (hresp_eof(&l->resp) == HRESP_DONE)
+            if (http_resp_eof(&l->resp) == HRESP_DONE)
                 step_done(d, l, false);
             else if (!step_retry(d, l))
                 step_fail(d, l, HDRV_ERR_CLOSED);
             return;
         }
         size_t used = 0;
-        enum hresp_rc pr = hresp_feed(&l->resp, d->rbuf, n, &used);
+        enum http_resp_rc pr = http_resp_feed(&l->resp, d->rbuf, n, &used);
         if (pr == HRESP_DONE) {
             step_done(d, l, used < n);
             return;
@@ -466,7 +466,7 @@ static void lane_recv(struct hdrv *d, struct lane *l) {
 /* ---- gates -------------------------------------------------------------------------- */
 
 /* Sends the final byte of a released member. */
-static void flush_final(struct hdrv *d, struct lane *l) {
+static void flush_final(struct http_driver *d, struct lane *l) {
     size_t n = 0;
     CURLcode rc = curl_easy_send(l->easy, l->req + l->req_len - 1, 1, &n);
     uint64_t t = now_ns();
@@ -482,7 +482,7 @@ static void flush_final(struct hdrv *d, struct lane *l) {
 
 /* Release: every zero-delay member's final byte goes out back to back, first, with
  * nothing else in between; members with a delay get a timer from the release instant. */
-static void gate_release(struct hdrv *d, int g) {
+static void gate_release(struct http_driver *d, int g) {
     uint64_t t = now_ns();
     d->gate_released[g] = true;
     const uint16_t *m = &d->plan.members[d->plan.gate_first[g]];
@@ -504,7 +504,7 @@ static void gate_release(struct hdrv *d, int g) {
     }
 }
 
-static void gate_check(struct hdrv *d, int g) {
+static void gate_check(struct http_driver *d, int g) {
     if (!d->gate_released[g] && d->gate_arrived[g] >= d->gate_live[g] && d->gate_arrived[g] > 0)
         gate_release(d, g);
     else if (!d->gate_released[g] && d->gate_live[g] == 0)
@@ -514,7 +514,7 @@ static void gate_check(struct hdrv *d, int g) {
 /* ---- the event loop ----------------------------------------------------------------- */
 
 /* Connection set-up finished (or failed) on a lane's multi handle. */
-static void connect_result(struct hdrv *d, struct lane *l) {
+static void connect_result(struct http_driver *d, struct lane *l) {
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(l->multi, &left))) {
@@ -537,7 +537,7 @@ static void connect_result(struct hdrv *d, struct lane *l) {
     }
 }
 
-static void connect_action(struct hdrv *d, struct lane *l, curl_socket_t s, int ev) {
+static void connect_action(struct http_driver *d, struct lane *l, curl_socket_t s, int ev) {
     int running;
     curl_multi_socket_action(l->multi, s, ev, &running);
     connect_result(d, l);
@@ -545,7 +545,7 @@ static void connect_action(struct hdrv *d, struct lane *l, curl_socket_t s, int 
 
 /* Moves a lane through every transition that needs no I/O readiness (timers, deadlines,
  * next steps). Called until nothing changes. */
-static bool lane_advance(struct hdrv *d, struct lane *l, uint64_t now) {
+static bool lane_advance(struct http_driver *d, struct lane *l, uint64_t now) {
     enum lane_state before = l->st;
     unsigned pos = l->pos;
     switch (l->st) {
@@ -581,7 +581,7 @@ static bool lane_advance(struct hdrv *d, struct lane *l, uint64_t now) {
 }
 
 /* The earliest instant any lane needs attention without I/O. */
-static uint64_t next_timer(const struct hdrv *d) {
+static uint64_t next_timer(const struct http_driver *d) {
     uint64_t t = NO_TIME;
     for (unsigned i = 0; i < d->nlanes; i++) {
         const struct lane *l = &d->lanes[i];
@@ -609,7 +609,7 @@ static short events_of(const struct lane *l) {
     return 0;
 }
 
-static void dispatch(struct hdrv *d, struct lane *l, short rev) {
+static void dispatch(struct http_driver *d, struct lane *l, short rev) {
     if (l->st == L_CONNECT) {
         int ev = ((rev & POLLIN) ? CURL_CSELECT_IN : 0) | ((rev & POLLOUT) ? CURL_CSELECT_OUT : 0) |
                  ((rev & (POLLERR | POLLHUP)) ? CURL_CSELECT_ERR : 0);
@@ -623,7 +623,7 @@ static void dispatch(struct hdrv *d, struct lane *l, short rev) {
 
 /* Nothing to wait for although lanes are unfinished: cannot happen with a consistent
  * plan; released defensively (the lowest gate with arrivals) so a bug cannot hang us. */
-static void unstick(struct hdrv *d) {
+static void unstick(struct http_driver *d) {
     for (unsigned g = 0; g < d->plan.ngates; g++) {
         if (!d->gate_released[g] && d->gate_arrived[g] > 0) {
             LOG_W("http driver: gate %u stuck with %u of %u members; released", g,
@@ -636,7 +636,7 @@ static void unstick(struct hdrv *d) {
 
 /* One wait: ppoll over the lanes' sockets until the next timer, then the I/O. Timers due
  * within RF_HTTP_SPIN_NS are polled for without sleeping. */
-static void wait_once(struct hdrv *d) {
+static void wait_once(struct http_driver *d) {
     struct pollfd p[SCHED_MAX_LANES];
     unsigned who[SCHED_MAX_LANES], n = 0;
     for (unsigned i = 0; i < d->nlanes; i++) {
@@ -663,7 +663,7 @@ static void wait_once(struct hdrv *d) {
             dispatch(d, &d->lanes[who[k]], p[k].revents);
 }
 
-static bool run_finished(const struct hdrv *d) {
+static bool run_finished(const struct http_driver *d) {
     for (unsigned i = 0; i < d->nlanes; i++)
         if (d->lanes[i].st != L_DONE)
             return false;
@@ -673,7 +673,7 @@ static bool run_finished(const struct hdrv *d) {
 /* ---- runs --------------------------------------------------------------------------- */
 
 /* Fixes every step's delay for this run: capped, plus jitter drawn in step order. */
-static void run_delays(struct hdrv *d) {
+static void run_delays(struct http_driver *d) {
     const struct schedule *s = d->s;
     for (size_t i = 0; i < s->nsteps; i++) {
         uint32_t us = s->steps[i].delay_us;
@@ -685,7 +685,7 @@ static void run_delays(struct hdrv *d) {
     }
 }
 
-static void run_once(struct hdrv *d, unsigned run) {
+static void run_once(struct http_driver *d, unsigned run) {
     d->run = run;
     run_delays(d);
     for (unsigned g = 0; g < d->plan.ngates; g++) {
@@ -710,10 +710,10 @@ static void run_once(struct hdrv *d, unsigned run) {
     }
 }
 
-static bool results_reserve(struct hdrv *d, size_t n) {
+static bool results_reserve(struct http_driver *d, size_t n) {
     if (n <= d->results_cap)
         return true;
-    struct hdrv_result *r = realloc(d->results, n * sizeof(*r));
+    struct http_driver_result *r = realloc(d->results, n * sizeof(*r));
     if (!r)
         return false;
     d->results = r;
@@ -721,7 +721,8 @@ static bool results_reserve(struct hdrv *d, size_t n) {
     return true;
 }
 
-bool hdrv_run(struct hdrv *d, const struct schedule *s, struct hdrv_outcome *out) {
+bool http_driver_run(struct http_driver *d, const struct schedule *s,
+                     struct http_driver_outcome *out) {
     size_t bad_step;
     enum sched_err e = sched_check(s, &bad_step);
     if (e != SCHED_OK) {
@@ -737,16 +738,16 @@ bool hdrv_run(struct hdrv *d, const struct schedule *s, struct hdrv_outcome *out
         return false;
     }
     for (size_t i = 0; i < total; i++)
-        d->results[i] = (struct hdrv_result){.err = HDRV_ERR_SKIPPED};
+        d->results[i] = (struct http_driver_result){.err = HDRV_ERR_SKIPPED};
     d->s = s;
     d->nlanes = s->lanes;
     d->hung = false;
     rng_seed(&d->jitter, s->jitter_seed);
-    hplan_build(s, &d->plan);
+    http_plan_build(s, &d->plan);
     for (unsigned run = 0; run < runs && !d->hung; run++)
         run_once(d, run);
     d->stats.schedules++;
-    *out = (struct hdrv_outcome){.results = d->results, .runs = runs, .nsteps = s->nsteps};
+    *out = (struct http_driver_outcome){.results = d->results, .runs = runs, .nsteps = s->nsteps};
     for (size_t i = 0; i < total; i++) {
         if (d->results[i].err == HDRV_ERR_HANG)
             out->hangs++;
@@ -759,17 +760,17 @@ bool hdrv_run(struct hdrv *d, const struct schedule *s, struct hdrv_outcome *out
 
 /* ---- life cycle --------------------------------------------------------------------- */
 
-void hdrv_default_opts(struct hdrv_opts *o) {
-    *o = (struct hdrv_opts){
+void http_driver_default_opts(struct http_driver_opts *o) {
+    *o = (struct http_driver_opts){
         .step_deadline_ms = RF_HTTP_STEP_DEADLINE_MS,
         .connect_timeout_ms = RF_HTTP_CONNECT_TIMEOUT_MS,
         .max_delay_us = RF_HTTP_MAX_DELAY_US,
     };
 }
 
-struct hdrv *hdrv_new(const struct hdrv_opts *o) {
+struct http_driver *http_driver_new(const struct http_driver_opts *o) {
     char err[512];
-    struct hdrv *d = calloc(1, sizeof(*d));
+    struct http_driver *d = calloc(1, sizeof(*d));
     if (!d) {
         LOG_E("http driver: out of memory");
         return NULL;
@@ -782,7 +783,7 @@ struct hdrv *hdrv_new(const struct hdrv_opts *o) {
         d->o.connect_timeout_ms = RF_HTTP_CONNECT_TIMEOUT_MS;
     if (!d->o.max_delay_us)
         d->o.max_delay_us = RF_HTTP_MAX_DELAY_US;
-    if (!haddr_resolve(o->addr, o->allow_non_loopback, &d->ha, err, sizeof(err))) {
+    if (!http_addr_resolve(o->addr, o->allow_non_loopback, &d->ha, err, sizeof(err))) {
         LOG_E("%s", err);
         goto fail;
     }
@@ -799,7 +800,7 @@ struct hdrv *hdrv_new(const struct hdrv_opts *o) {
     for (unsigned i = 0; i < SCHED_MAX_LANES; i++) {
         if (!lane_init(d, &d->lanes[i], i)) {
             LOG_E("http driver: curl_multi_init failed");
-            hdrv_free(d);
+            http_driver_free(d);
             return NULL;
         }
     }
@@ -809,16 +810,16 @@ fail:
     return NULL;
 }
 
-void hdrv_disconnect(struct hdrv *d) {
+void http_driver_disconnect(struct http_driver *d) {
     for (unsigned i = 0; i < SCHED_MAX_LANES; i++)
         conn_close(&d->lanes[i]);
 }
 
-void hdrv_get_stats(const struct hdrv *d, struct hdrv_stats *out) {
+void http_driver_get_stats(const struct http_driver *d, struct http_driver_stats *out) {
     *out = d->stats;
 }
 
-void hdrv_free(struct hdrv *d) {
+void http_driver_free(struct http_driver *d) {
     if (!d)
         return;
     for (unsigned i = 0; i < SCHED_MAX_LANES; i++) {

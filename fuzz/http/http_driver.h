@@ -29,7 +29,7 @@
  * resent once on a fresh one. A step unanswered past the deadline is a hang: its lane
  * stops (its later steps are skipped and leave their gates), and later runs are skipped.
  *
- * Not thread-safe: one driver per thread. Connections stay open between hdrv_run calls. */
+ * Not thread-safe: one driver per thread. Connections stay open between http_driver_run calls. */
 #ifndef RF_HTTP_DRIVER_H
 #define RF_HTTP_DRIVER_H
 
@@ -40,7 +40,7 @@
 #include "rf_config.h"
 #include "schedule.h"
 
-enum hdrv_err {
+enum http_driver_err {
     HDRV_OK = 0,
     HDRV_ERR_SKIPPED,  /* not run: its lane stopped after a hang, or a later run was dropped */
     HDRV_ERR_CONNECT,  /* could not connect (refused, timed out) */
@@ -52,9 +52,9 @@ enum hdrv_err {
     HDRV_ERR_COUNT
 };
 
-struct hdrv_result {
+struct http_driver_result {
     int status; /* HTTP status; 0 whenever err != HDRV_OK */
-    enum hdrv_err err;
+    enum http_driver_err err;
     uint64_t resp_bytes; /* response bytes on the wire, head included */
     uint64_t body_len;   /* body bytes after transfer decoding */
     uint64_t digest;     /* FNV-1a 64 of the decoded body */
@@ -64,16 +64,16 @@ struct hdrv_result {
     uint8_t prefix[RF_HTTP_BODY_PREFIX]; /* the body's first bytes (error text, ids) */
 };
 
-struct hdrv_outcome {
+struct http_driver_outcome {
     /* runs * nsteps results, index run * nsteps + step. Owned by the driver, valid until
-     * the next hdrv_run or hdrv_free. */
-    const struct hdrv_result *results;
+     * the next http_driver_run or http_driver_free. */
+    const struct http_driver_result *results;
     unsigned runs;
     size_t nsteps;
     unsigned hangs, errors; /* steps with HDRV_ERR_HANG; steps with any other error */
 };
 
-struct hdrv_opts {
+struct http_driver_opts {
     const char *addr;          /* "127.0.0.1:8080", "[::1]:8080", "localhost:8080"; copied */
     bool allow_non_loopback;   /* see http_addr.h; the target config's service.allow_non_loopback */
     unsigned step_deadline_ms; /* RF_HTTP_STEP_DEADLINE_MS by default */
@@ -81,33 +81,34 @@ struct hdrv_opts {
     unsigned max_delay_us;       /* RF_HTTP_MAX_DELAY_US by default */
 };
 
-struct hdrv_stats {
-    uint64_t schedules, requests; /* hdrv_run calls; requests completed with a response */
+struct http_driver_stats {
+    uint64_t schedules, requests; /* http_driver_run calls; requests completed with a response */
     uint64_t connects, retries;   /* connections opened; requests resent on a fresh one */
 };
 
-struct hdrv;
+struct http_driver;
 
 /* Defaults (rf_config.h) with addr NULL. */
-void hdrv_default_opts(struct hdrv_opts *o);
+void http_driver_default_opts(struct http_driver_opts *o);
 
 /* Checks and resolves the address (http_addr.h) once: connections go to the numeric
  * address that passed. NULL on failure, with the reason logged (LOG_E). No connection is
- * opened before the first hdrv_run. */
-struct hdrv *hdrv_new(const struct hdrv_opts *o);
+ * opened before the first http_driver_run. */
+struct http_driver *http_driver_new(const struct http_driver_opts *o);
 
 /* Runs every run of s and fills *out. False only when s breaks sched_check's rules or
  * memory runs out (logged); transport failures and hangs are results, not failures. */
-bool hdrv_run(struct hdrv *d, const struct schedule *s, struct hdrv_outcome *out);
+bool http_driver_run(struct http_driver *d, const struct schedule *s,
+                     struct http_driver_outcome *out);
 
 /* Closes every connection (e.g. after the service restarted); the next run reconnects. */
-void hdrv_disconnect(struct hdrv *d);
+void http_driver_disconnect(struct http_driver *d);
 
-void hdrv_get_stats(const struct hdrv *d, struct hdrv_stats *out);
+void http_driver_get_stats(const struct http_driver *d, struct http_driver_stats *out);
 
-const char *hdrv_strerror(enum hdrv_err e);
+const char *http_driver_strerror(enum http_driver_err e);
 
 /* Closes the connections and frees everything; NULL is fine. */
-void hdrv_free(struct hdrv *d);
+void http_driver_free(struct http_driver *d);
 
 #endif

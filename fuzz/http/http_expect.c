@@ -19,7 +19,8 @@ static bool compile(regex_t *re, const char *pattern, const char *origin, const 
 }
 
 /* "POST ^/v1/payments$" */
-static bool load_allow(const cJSON *item, const char *origin, size_t i, struct hexp_rule *r) {
+static bool load_allow(const cJSON *item, const char *origin, size_t i,
+                       struct http_expect_rule *r) {
     char where[64];
     snprintf(where, sizeof(where), "service.allow_5xx[%zu]", i);
     const char *sp = cJSON_IsString(item) ? strchr(item->valuestring, ' ') : NULL;
@@ -39,7 +40,7 @@ static const char *str_field(const cJSON *o, const char *key) {
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool load_rule(const cJSON *item, const char *origin, size_t i, struct hexp_rule *r) {
+static bool load_rule(const cJSON *item, const char *origin, size_t i, struct http_expect_rule *r) {
     char where[64];
     snprintf(where, sizeof(where), "service.expect[%zu]", i);
     const char *path = str_field(item, "path"), *forbid = str_field(item, "forbid");
@@ -62,7 +63,7 @@ static bool load_rule(const cJSON *item, const char *origin, size_t i, struct he
     return compile(&r->path, path, origin, where);
 }
 
-bool hexp_load(const cJSON *service, const char *origin, struct hexp *out) {
+bool http_expect_load(const cJSON *service, const char *origin, struct http_expect *out) {
     memset(out, 0, sizeof(*out));
     const cJSON *f5 = cJSON_GetObjectItemCaseSensitive(service, "fail_on_5xx"), *e;
     out->fail_on_5xx = !cJSON_IsFalse(f5);
@@ -97,8 +98,8 @@ static bool has_header(const struct sched_step *st, const char *name) {
     return false;
 }
 
-static bool matches(const struct hexp_rule *r, const struct sched_step *st, const char *method,
-                    const char *path) {
+static bool matches(const struct http_expect_rule *r, const struct sched_step *st,
+                    const char *method, const char *path) {
     if (r->method[0] != '\0' && strcmp(r->method, method) != 0)
         return false;
     if (regexec(&r->path, path, 0, NULL, 0) != 0)
@@ -106,8 +107,8 @@ static bool matches(const struct hexp_rule *r, const struct sched_step *st, cons
     return r->header[0] == '\0' || has_header(st, r->header) != r->without;
 }
 
-bool hexp_check(const struct hexp *e, const struct sched_step *st, int status, char *why,
-                size_t cap) {
+bool http_expect_check(const struct http_expect *e, const struct sched_step *st, int status,
+                       char *why, size_t cap) {
     char path[4096];
     const char *method = sched_method_name(st->method);
     const uint8_t *q = st->path_len ? memchr(st->path, '?', st->path_len) : NULL;
@@ -129,7 +130,7 @@ bool hexp_check(const struct hexp *e, const struct sched_step *st, int status, c
     return false;
 }
 
-void hexp_free(struct hexp *e) {
+void http_expect_free(struct http_expect *e) {
     for (size_t i = 0; i < e->nallow; i++)
         regfree(&e->allow5xx[i].path);
     for (size_t i = 0; i < e->nrules; i++)

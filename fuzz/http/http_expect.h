@@ -26,7 +26,7 @@
 
 #define HEXP_MAX_RULES 32
 
-struct hexp_rule {
+struct http_expect_rule {
     char method[16]; /* "" = any */
     regex_t path;
     char header[64]; /* "" = no header condition */
@@ -35,21 +35,21 @@ struct hexp_rule {
     char text[256];  /* the rule as written, for reports */
 };
 
-struct hexp {
+struct http_expect {
     bool fail_on_5xx;
-    struct hexp_rule allow5xx[HEXP_MAX_RULES], rules[HEXP_MAX_RULES];
+    struct http_expect_rule allow5xx[HEXP_MAX_RULES], rules[HEXP_MAX_RULES];
     size_t nallow, nrules;
     char invariant[256]; /* "" = none */
 };
 
 /* Reads the "service" section; logs "FILE: service.expect[2].forbid: ..." and returns
  * false on a malformed entry. */
-bool hexp_load(const cJSON *service, const char *origin, struct hexp *out);
+bool http_expect_load(const cJSON *service, const char *origin, struct http_expect *out);
 
 /* Checks one answered step; on a broken expectation writes the reason into why. */
-bool hexp_check(const struct hexp *e, const struct sched_step *st, int status, char *why,
-                size_t cap);
+bool http_expect_check(const struct http_expect *e, const struct sched_step *st, int status,
+                       char *why, size_t cap);
 
-void hexp_free(struct hexp *e);
+void http_expect_free(struct http_expect *e);
 
 #endif

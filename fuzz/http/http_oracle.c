@@ -79,7 +79,7 @@ static bool ubsan_head(const char *t, const struct line *l) {
     return p > begin;
 }
 
-static enum svco_kind head_kind(const char *t, const struct line *l) {
+static enum http_oracle_kind head_kind(const char *t, const struct line *l) {
     if (starts(t, l, "WARNING: DATA RACE"))
         return SVCO_GO_RACE;
     if (starts(t, l, "WARNING: ThreadSanitizer:"))
@@ -177,7 +177,7 @@ static size_t ubsan_end(const char *t, size_t len, const struct line *h) {
     return pos;
 }
 
-static size_t report_end(enum svco_kind k, const char *t, size_t len, const struct line *h) {
+static size_t report_end(enum http_oracle_kind k, const char *t, size_t len, const struct line *h) {
     switch (k) {
     case SVCO_GO_RACE:
     case SVCO_TSAN:
@@ -201,7 +201,7 @@ static size_t report_end(enum svco_kind k, const char *t, size_t len, const stru
 
 /* Races and sanitizer reports open with a "=====" rule on the line before: keep it, so
  * the excerpt reads as the service printed it. */
-static size_t report_start(enum svco_kind k, const char *t, size_t prev_start,
+static size_t report_start(enum http_oracle_kind k, const char *t, size_t prev_start,
                            const struct line *h) {
     if (k != SVCO_GO_RACE && k != SVCO_TSAN && k != SVCO_ASAN)
         return h->start;
@@ -227,14 +227,14 @@ static void cut_excerpt(const char *t, size_t from, size_t to, char *dst) {
     dst[n] = '\0';
 }
 
-bool svco_scan(const char *text, size_t len, struct svco_finding *out) {
+bool http_oracle_scan(const char *text, size_t len, struct http_oracle_finding *out) {
     out->kind = SVCO_NONE;
     out->offset = out->len = 0;
     out->excerpt[0] = '\0';
     struct line l;
     size_t prev = len;
     for (size_t pos = 0; line_at(text, len, pos, &l); prev = l.start, pos = l.next) {
-        enum svco_kind k = head_kind(text, &l);
+        enum http_oracle_kind k = head_kind(text, &l);
         if (k == SVCO_NONE)
             continue;
         size_t from = report_start(k, text, prev, &l), to = report_end(k, text, len, &l);
@@ -247,7 +247,7 @@ bool svco_scan(const char *text, size_t len, struct svco_finding *out) {
     return false;
 }
 
-const char *svco_kind_name(enum svco_kind k) {
+const char *http_oracle_kind_name(enum http_oracle_kind k) {
     static const char *const names[SVCO_KIND_COUNT] = {
         [SVCO_NONE] = "none",         [SVCO_GO_RACE] = "go-data-race",
         [SVCO_GO_PANIC] = "go-panic", [SVCO_GO_HTTP_PANIC] = "go-http-panic",

@@ -2,7 +2,7 @@
  * goes wrong inside it (the Go race detector, a panic, a runtime fatal error, a sanitizer
  * of a C part) in a chunk of its output, and cuts out the report.
  *
- * The harness runs it on svc_output_since(mark) after each schedule. It only recognises
+ * The harness runs it on http_supervisor_output_since(mark) after each schedule. It only recognises
  * and cuts: signatures and deduplication are crashes/signature.h's job, on the excerpt. */
 #ifndef RF_SVC_ORACLE_H
 #define RF_SVC_ORACLE_H
@@ -16,7 +16,7 @@
 #define SVCO_EXCERPT_MAX 8192u
 #define SVCO_MAX_LINES 160u
 
-enum svco_kind {
+enum http_oracle_kind {
     SVCO_NONE = 0,
     SVCO_GO_RACE,       /* "WARNING: DATA RACE" */
     SVCO_GO_PANIC,      /* "panic: ...", or a bare "goroutine N [running]:" dump */
@@ -28,8 +28,8 @@ enum svco_kind {
     SVCO_KIND_COUNT
 };
 
-struct svco_finding {
-    enum svco_kind kind;
+struct http_oracle_finding {
+    enum http_oracle_kind kind;
     size_t offset;                  /* of the excerpt in the text scanned */
     size_t len;                     /* of the report in the text: scan on from offset + len */
     char excerpt[SVCO_EXCERPT_MAX]; /* the report, cut at the limits; NUL-terminated */
@@ -37,9 +37,9 @@ struct svco_finding {
 
 /* Finds the first report in text[0..len) (any bytes; need not be NUL-terminated). False,
  * with out->kind SVCO_NONE, when there is none. Reentrant; allocates nothing. */
-bool svco_scan(const char *text, size_t len, struct svco_finding *out);
+bool http_oracle_scan(const char *text, size_t len, struct http_oracle_finding *out);
 
 /* "go-data-race", "go-panic", "go-http-panic", "go-fatal", "asan", "tsan", "ubsan"; "none". */
-const char *svco_kind_name(enum svco_kind k);
+const char *http_oracle_kind_name(enum http_oracle_kind k);
 
 #endif

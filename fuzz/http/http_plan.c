@@ -15,7 +15,7 @@ struct sim {
     uint16_t heads[NGROUPS][SCHED_MAX_LANES];
 };
 
-static void lanes_of(const struct schedule *s, struct hplan *p) {
+static void lanes_of(const struct schedule *s, struct http_plan *p) {
     p->nlanes = s->lanes;
     for (size_t i = 0; i < s->nsteps; i++) {
         unsigned l = s->steps[i].lane;
@@ -23,7 +23,7 @@ static void lanes_of(const struct schedule *s, struct hplan *p) {
     }
 }
 
-static void members_of(const struct schedule *s, const struct hplan *p, struct sim *m) {
+static void members_of(const struct schedule *s, const struct http_plan *p, struct sim *m) {
     for (unsigned l = 0; l < p->nlanes; l++) {
         bool seen[NGROUPS] = {false};
         for (unsigned k = 0; k < p->lane_len[l]; k++) {
@@ -39,7 +39,7 @@ static void members_of(const struct schedule *s, const struct hplan *p, struct s
 
 /* Moves each lane past its unbarriered steps and groups the member steps it stops at.
  * Returns whether any lane has a member step at its head. */
-static bool heads(const struct schedule *s, const struct hplan *p, struct sim *m) {
+static bool heads(const struct schedule *s, const struct http_plan *p, struct sim *m) {
     bool any = false;
     memset(m->head_count, 0, sizeof(m->head_count));
     for (unsigned l = 0; l < p->nlanes; l++) {
@@ -56,7 +56,7 @@ static bool heads(const struct schedule *s, const struct hplan *p, struct sim *m
 
 /* Makes one gate of group b's members at the heads (none for a single step) and moves
  * their lanes past them. */
-static void release(const struct schedule *s, struct hplan *p, struct sim *m, unsigned b) {
+static void release(const struct schedule *s, struct http_plan *p, struct sim *m, unsigned b) {
     unsigned n = m->head_count[b];
     int g = -1;
     if (n > 1) {
@@ -80,7 +80,7 @@ static void demote(const struct schedule *s, struct sim *m, unsigned b) {
             m->member[i] = false;
 }
 
-void hplan_build(const struct schedule *s, struct hplan *p) {
+void http_plan_build(const struct schedule *s, struct http_plan *p) {
     struct sim m;
     memset(p, 0, sizeof(*p));
     memset(&m, 0, sizeof(m));

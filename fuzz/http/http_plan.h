@@ -17,7 +17,7 @@
 
 #include "schedule.h"
 
-struct hplan {
+struct http_plan {
     unsigned nlanes;
     uint16_t lane_len[SCHED_MAX_LANES];                    /* steps per lane */
     uint16_t lane_steps[SCHED_MAX_LANES][SCHED_MAX_STEPS]; /* step indexes, in order */
@@ -29,6 +29,6 @@ struct hplan {
 };
 
 /* s must satisfy sched_check (lanes and step counts in range). */
-void hplan_build(const struct schedule *s, struct hplan *p);
+void http_plan_build(const struct schedule *s, struct http_plan *p);
 
 #endif

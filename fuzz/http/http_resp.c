@@ -8,7 +8,7 @@
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-void hresp_init(struct hresp *r, bool head_request) {
+void http_resp_init(struct http_resp *r, bool head_request) {
     r->status = 0;
     r->close = false;
     r->body_len = r->bytes = 0;
@@ -23,7 +23,7 @@ void hresp_init(struct hresp *r, bool head_request) {
     r->head_used = 0;
 }
 
-static void body_bytes(struct hresp *r, const uint8_t *p, size_t n) {
+static void body_bytes(struct http_resp *r, const uint8_t *p, size_t n) {
     uint64_t h = r->digest;
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * FNV_PRIME;
@@ -146,7 +146,7 @@ static bool status_line(const uint8_t *l, size_t n, int *status, bool *http10) {
 }
 
 /* Parses the complete header block in r->head[0, end) and picks the body framing. */
-static bool parse_head(struct hresp *r, size_t end) {
+static bool parse_head(struct http_resp *r, size_t end) {
     struct head_info hi = {0};
     size_t i = 0;
     bool first = true;
@@ -178,7 +178,8 @@ static bool parse_head(struct hresp *r, size_t end) {
 
 /* Collects header bytes; on the end of the block parses it and returns how many of the
  * given bytes belonged to it via *used. HRESP_MORE while the block is incomplete. */
-static enum hresp_rc feed_head(struct hresp *r, const uint8_t *buf, size_t len, size_t *used) {
+static enum http_resp_rc feed_head(struct http_resp *r, const uint8_t *buf, size_t len,
+                                   size_t *used) {
     size_t room = sizeof(r->head) - r->head_used, n = len < room ? len : room;
     size_t from = r->head_used >= 2 ? r->head_used - 2 : 0;
     memcpy(r->head + r->head_used, buf, n);
@@ -213,7 +214,7 @@ static bool hex_digit(uint8_t c, unsigned *v) {
 }
 
 /* One framing byte of the chunked coding (outside chunk data). */
-static enum hresp_rc chunk_byte(struct hresp *r, uint8_t c) {
+static enum http_resp_rc chunk_byte(struct http_resp *r, uint8_t c) {
     unsigned v;
     switch (r->chunk) {
     case CH_SIZE:
@@ -255,7 +256,8 @@ static enum hresp_rc chunk_byte(struct hresp *r, uint8_t c) {
     return HRESP_ERROR;
 }
 
-static enum hresp_rc feed_chunked(struct hresp *r, const uint8_t *buf, size_t len, size_t *used) {
+static enum http_resp_rc feed_chunked(struct http_resp *r, const uint8_t *buf, size_t len,
+                                      size_t *used) {
     size_t i = 0;
     while (i < len) {
         if (r->chunk == CH_DATA) {
@@ -269,7 +271,7 @@ static enum hresp_rc feed_chunked(struct hresp *r, const uint8_t *buf, size_t le
                 r->chunk = CH_DATA_END;
             continue;
         }
-        enum hresp_rc rc = chunk_byte(r, buf[i++]);
+        enum http_resp_rc rc = chunk_byte(r, buf[i++]);
         if (rc != HRESP_MORE) {
             *used = i;
             return rc;
@@ -279,7 +281,8 @@ static enum hresp_rc feed_chunked(struct hresp *r, const uint8_t *buf, size_t le
     return HRESP_MORE;
 }
 
-static enum hresp_rc feed_body(struct hresp *r, const uint8_t *buf, size_t len, size_t *used) {
+static enum http_resp_rc feed_body(struct http_resp *r, const uint8_t *buf, size_t len,
+                                   size_t *used) {
     if (r->body == HRESP_BODY_CHUNKED)
         return feed_chunked(r, buf, len, used);
     size_t n = len;
@@ -294,9 +297,10 @@ static enum hresp_rc feed_body(struct hresp *r, const uint8_t *buf, size_t len, 
     return HRESP_MORE;
 }
 
-enum hresp_rc hresp_feed(struct hresp *r, const uint8_t *buf, size_t len, size_t *used) {
+enum http_resp_rc http_resp_feed(struct http_resp *r, const uint8_t *buf, size_t len,
+                                 size_t *used) {
     size_t off = 0;
-    enum hresp_rc rc = HRESP_MORE;
+    enum http_resp_rc rc = HRESP_MORE;
     if (len > 0)
         r->got_any = true;
     /* A Content-Length of 0 completes at the end of the head, before any body byte. */
@@ -316,7 +320,7 @@ enum hresp_rc hresp_feed(struct hresp *r, const uint8_t *buf, size_t len, size_t
     return rc;
 }
 
-enum hresp_rc hresp_eof(struct hresp *r) {
+enum http_resp_rc http_resp_eof(struct http_resp *r) {
     if (r->in_body && r->body == HRESP_BODY_EOF) {
         r->close = true;
         return HRESP_DONE;

@@ -12,17 +12,17 @@
 
 #include "rf_config.h"
 
-enum hresp_rc {
+enum http_resp_rc {
     HRESP_MORE,  /* needs more bytes */
     HRESP_DONE,  /* a whole response was parsed */
     HRESP_ERROR, /* malformed (or a header block above RF_HTTP_MAX_HEAD) */
 };
 
-enum hresp_body { HRESP_BODY_NONE, HRESP_BODY_LENGTH, HRESP_BODY_CHUNKED, HRESP_BODY_EOF };
+enum http_resp_body { HRESP_BODY_NONE, HRESP_BODY_LENGTH, HRESP_BODY_CHUNKED, HRESP_BODY_EOF };
 
-enum hresp_chunk { CH_SIZE, CH_EXT, CH_DATA, CH_DATA_END, CH_TRAILER };
+enum http_resp_chunk { CH_SIZE, CH_EXT, CH_DATA, CH_DATA_END, CH_TRAILER };
 
-struct hresp {
+struct http_resp {
     /* Results, valid after HRESP_DONE. */
     int status;
     bool close;        /* the connection cannot carry another request */
@@ -34,9 +34,9 @@ struct hresp {
 
     /* Parser state. */
     bool head_request, in_body, got_any;
-    enum hresp_body body;
+    enum http_resp_body body;
     uint64_t remaining; /* LENGTH: body bytes left; CHUNKED: bytes left in the chunk */
-    enum hresp_chunk chunk;
+    enum http_resp_chunk chunk;
     unsigned line_len; /* CH_TRAILER: bytes in the current trailer line */
     unsigned size_digits;
     size_t head_used;
@@ -44,20 +44,20 @@ struct hresp {
 };
 
 /* Prepares for the response to one request; head_request: it was a HEAD (no body). */
-void hresp_init(struct hresp *r, bool head_request);
+void http_resp_init(struct http_resp *r, bool head_request);
 
 /* Consumes bytes from buf. *used is how many were consumed: all of them on HRESP_MORE,
  * up to the end of the response on HRESP_DONE (the rest belongs to nothing: we never
  * pipeline, so the caller closes the connection). */
-enum hresp_rc hresp_feed(struct hresp *r, const uint8_t *buf, size_t len, size_t *used);
+enum http_resp_rc http_resp_feed(struct http_resp *r, const uint8_t *buf, size_t len, size_t *used);
 
 /* The peer closed the connection: completes a body read until close (HRESP_DONE);
  * anything else unfinished is HRESP_ERROR. */
-enum hresp_rc hresp_eof(struct hresp *r);
+enum http_resp_rc http_resp_eof(struct http_resp *r);
 
 /* True once any byte of a response arrived (a connection that closes before that, after
  * carrying an earlier request, was closed while idle and the request may be retried). */
-static inline bool hresp_started(const struct hresp *r) {
+static inline bool http_resp_started(const struct http_resp *r) {
     return r->got_any;
 }
 

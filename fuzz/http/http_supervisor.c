@@ -24,7 +24,7 @@
 
 extern char **environ;
 
-struct svc {
+struct http_supervisor {
     /* options, owned copies (a restart needs them after the caller's are gone) */
     char **argv, **env;
     char *cwd, *ready_regex, *health_path, *log_path;
@@ -38,7 +38,7 @@ struct svc {
     /* the current run; touched by the harness thread only */
     pid_t pid;
     bool reaped;  /* pid waited for */
-    bool stopped; /* ended by svc_stop, not by itself */
+    bool stopped; /* ended by http_supervisor_stop, not by itself */
     int status;
     double started_at, died_at; /* monotonic seconds */
     time_t died_wall;
@@ -55,14 +55,14 @@ struct svc {
 
 /* ---- errors ----------------------------------------------------------------------------- */
 
-static _Thread_local char svc_err[1024];
+static _Thread_local char http_supervisor_err[1024];
 
-const char *svc_error(void) {
-    return svc_err;
+const char *http_supervisor_error(void) {
+    return http_supervisor_err;
 }
 
-/* Logs the reason and keeps its first line for svc_error(). */
-#define fail_with(...) log_error_kept(svc_err, sizeof(svc_err), __VA_ARGS__)
+/* Logs the reason and keeps its first line for http_supervisor_error(). */
+#define fail_with(...) log_error_kept(http_supervisor_err, sizeof(http_supervisor_err), __VA_ARGS__)
 
 static double now_s(void) {
     struct timespec ts;
@@ -78,11 +78,12 @@ static void sleep_ms(unsigned ms) {
 
 /* ---- output (http_output.h) ---------------------------------------------------------------- */
 
-uint64_t svc_output_mark(struct svc *s) {
+uint64_t http_supervisor_output_mark(struct http_supervisor *s) {
     return http_output_mark(s->out);
 }
 
-size_t svc_output_since(struct svc *s, uint64_t mark, char *buf, size_t cap) {
+size_t http_supervisor_output_since(struct http_supervisor *s, uint64_t mark, char *buf,
+                                    size_t cap) {
     return http_output_since(s->out, mark, buf, cap);
 }
 
@@ -95,7 +96,7 @@ static bool same_key(const char *a, const char *b) {
 
 /* The harness's environment with s->env added, replacing the same keys. Pointers only:
  * built before fork, since the child may not allocate. */
-static char **merged_env(const struct svc *s) {
+static char **merged_env(const struct http_supervisor *s) {
     size_t n = 0, m = 0;
     while (environ[n] != NULL)
         n++;
@@ -124,7 +125,8 @@ static void child_say(const char *a, const char *b, const char *c) {
 }
 
 /* In the child: async-signal-safe steps, then exec; never returns. */
-static void child_exec(const struct svc *s, int out_wr, int devnull, char **envp, pid_t harness) {
+static void child_exec(const struct http_supervisor *s, int out_wr, int devnull, char **envp,
+                       pid_t harness) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != harness) /* the harness died before the prctl: no one would kill us */
@@ -148,7 +150,7 @@ static void child_exec(const struct svc *s, int out_wr, int devnull, char **envp
 }
 
 /* Starts the service; *out_rd is then the read end of its output pipe. */
-static bool spawn(struct svc *s, int *out_rd) {
+static bool spawn(struct http_supervisor *s, int *out_rd) {
     int out[2] = {-1, -1}, devnull = -1;
     char **envp = merged_env(s);
     bool ok = false;
@@ -194,7 +196,7 @@ static bool leader_exited(pid_t pid) {
 }
 
 /* Kills what is left of the group, then reaps the leader. */
-static void reap(struct svc *s) {
+static void reap(struct http_supervisor *s) {
     kill(-s->pid, SIGKILL);
     int st = 0;
     pid_t w;
@@ -207,7 +209,7 @@ static void reap(struct svc *s) {
     s->died_wall = time(NULL);
 }
 
-static void stop_run(struct svc *s) {
+static void stop_run(struct http_supervisor *s) {
     if (s->pid > 0 && !s->reaped) {
         if (!leader_exited(s->pid)) {
             s->stopped = true;
@@ -222,11 +224,11 @@ static void stop_run(struct svc *s) {
         http_output_detach(s->out);
 }
 
-pid_t svc_pid(const struct svc *s) {
+pid_t http_supervisor_pid(const struct http_supervisor *s) {
     return s->pid > 0 && !s->reaped ? s->pid : -1;
 }
 
-bool svc_alive(struct svc *s) {
+bool http_supervisor_alive(struct http_supervisor *s) {
     if (s->pid <= 0 || s->reaped)
         return false;
     if (!leader_exited(s->pid))
@@ -237,7 +239,7 @@ bool svc_alive(struct svc *s) {
 
 /* ---- starting: ready line, address, health ------------------------------------------------ */
 
-static void describe_end(const struct svc *s, char *buf, size_t cap) {
+static void describe_end(const struct http_supervisor *s, char *buf, size_t cap) {
     if (WIFSIGNALED(s->status))
         snprintf(buf, cap, "was killed by signal %d (%s)", WTERMSIG(s->status),
                  strsignal(WTERMSIG(s->status)));
@@ -245,11 +247,11 @@ static void describe_end(const struct svc *s, char *buf, size_t cap) {
         snprintf(buf, cap, "exited with code %d", WEXITSTATUS(s->status));
 }
 
-static bool wait_ready(struct svc *s, double deadline) {
+static bool wait_ready(struct http_supervisor *s, double deadline) {
     for (;;) {
         if (http_output_ready(s->out, s->url, sizeof(s->url)))
             return true;
-        if (!svc_alive(s)) {
+        if (!http_supervisor_alive(s)) {
             char how[128];
             describe_end(s, how, sizeof(how));
             fail_with("svc: %s %s before printing a line matching /%s/", s->argv[0], how,
@@ -266,7 +268,7 @@ static bool wait_ready(struct svc *s, double deadline) {
 }
 
 /* The announced URL's host:port, through the loopback policy of http_addr.h. */
-static bool check_address(struct svc *s) {
+static bool check_address(struct http_supervisor *s) {
     static const char scheme[] = "http://";
     if (strncasecmp(s->url, scheme, strlen(scheme)) != 0) {
         fail_with("svc: %s announced '%s': expected an http:// URL (http mode speaks plain "
@@ -279,9 +281,9 @@ static bool check_address(struct svc *s) {
     size_t n = strcspn(h, "/?#");
     memcpy(hostport, h, n);
     hostport[n] = '\0';
-    struct haddr a;
+    struct http_addr a;
     char err[512];
-    if (!haddr_resolve(hostport, s->allow_non_loopback, &a, err, sizeof(err))) {
+    if (!http_addr_resolve(hostport, s->allow_non_loopback, &a, err, sizeof(err))) {
         const char *why = strncmp(err, "http driver: ", 13) == 0 ? err + 13 : err;
         fail_with("svc: %s announced %s: %s", s->argv[0], s->url, why);
         return false;
@@ -320,7 +322,7 @@ static long health_get(CURL *h, const char *url, char *err) {
     return code;
 }
 
-static bool wait_healthy(struct svc *s, double deadline) {
+static bool wait_healthy(struct http_supervisor *s, double deadline) {
     if (s->health_path == NULL || s->health_path[0] == '\0')
         return true;
     char url[512], err[CURL_ERROR_SIZE];
@@ -335,7 +337,7 @@ static bool wait_healthy(struct svc *s, double deadline) {
     while (!ok) {
         code = health_get(h, url, err);
         ok = code >= 200 && code < 300;
-        if (!ok && !svc_alive(s)) {
+        if (!ok && !http_supervisor_alive(s)) {
             char how[128];
             describe_end(s, how, sizeof(how));
             fail_with("svc: %s %s while its health check %s was pending", s->argv[0], how, url);
@@ -357,7 +359,7 @@ static bool wait_healthy(struct svc *s, double deadline) {
     return ok;
 }
 
-static void log_tail(struct svc *s) {
+static void log_tail(struct http_supervisor *s) {
     char tail[RF_SERVICE_FAIL_TAIL + 1];
     http_output_tail(s->out, s->run_mark, tail, sizeof(tail));
     LOG_E("svc: last output of %s%s%s:\n%s", s->argv[0], s->log_path ? " (all of it in " : "",
@@ -366,7 +368,7 @@ static void log_tail(struct svc *s) {
         LOG_E("svc: (end of output; whole log: %s)", s->log_path);
 }
 
-static void begin_run(struct svc *s) {
+static void begin_run(struct http_supervisor *s) {
     s->run_mark = http_output_begin(s->out, s->argv[0]);
     s->url[0] = s->addr[0] = '\0';
     s->pid = -1;
@@ -375,8 +377,8 @@ static void begin_run(struct svc *s) {
     s->started_at = now_s();
 }
 
-/* The output's reader, with the reason of a failure in svc_error(). */
-static bool attach_output(struct svc *s, int out_rd) {
+/* The output's reader, with the reason of a failure in http_supervisor_error(). */
+static bool attach_output(struct http_supervisor *s, int out_rd) {
     char why[256];
     if (http_output_attach(s->out, out_rd, why, sizeof(why)))
         return true;
@@ -384,9 +386,9 @@ static bool attach_output(struct svc *s, int out_rd) {
     return false;
 }
 
-static bool start_run(struct svc *s) {
+static bool start_run(struct http_supervisor *s) {
     int out_rd;
-    svc_err[0] = '\0';
+    http_supervisor_err[0] = '\0';
     begin_run(s);
     double deadline = s->started_at + s->start_timeout_ms / 1000.0;
     if (!spawn(s, &out_rd))
@@ -432,7 +434,7 @@ static char *dup_opt(const char *p, bool *ok) {
     return d;
 }
 
-static bool copy_opts(struct svc *s, const struct svc_opts *o) {
+static bool copy_opts(struct http_supervisor *s, const struct http_supervisor_opts *o) {
     bool ok = true;
     if (o->argv == NULL || o->argv[0] == NULL || o->ready_regex == NULL) {
         fail_with("svc: no command or no ready regex");
@@ -454,7 +456,7 @@ static bool copy_opts(struct svc *s, const struct svc_opts *o) {
 }
 
 /* The regex must capture the URL: the address is read from it, never guessed. */
-static bool compile_ready(struct svc *s) {
+static bool compile_ready(struct http_supervisor *s) {
     int rc = regcomp(&s->re, s->ready_regex, REG_EXTENDED);
     if (rc != 0) {
         char why[256];
@@ -471,15 +473,16 @@ static bool compile_ready(struct svc *s) {
     return true;
 }
 
-void svc_opts_from_config(struct svc_opts *o, const struct service_config *c) {
-    *o = (struct svc_opts){.argv = c->argv,
-                           .env = (const char *const *)c->env,
-                           .cwd = c->cwd,
-                           .ready_regex = c->ready_regex,
-                           .health_path = c->health_path,
-                           .allow_non_loopback = c->allow_non_loopback,
-                           .start_timeout_ms = RF_SVC_START_TIMEOUT_MS,
-                           .log_path = c->log_path};
+void http_supervisor_opts_from_config(struct http_supervisor_opts *o,
+                                      const struct service_config *c) {
+    *o = (struct http_supervisor_opts){.argv = c->argv,
+                                       .env = (const char *const *)c->env,
+                                       .cwd = c->cwd,
+                                       .ready_regex = c->ready_regex,
+                                       .health_path = c->health_path,
+                                       .allow_non_loopback = c->allow_non_loopback,
+                                       .start_timeout_ms = RF_SVC_START_TIMEOUT_MS,
+                                       .log_path = c->log_path};
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -489,8 +492,8 @@ static void init_curl(void) {
     curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
-static struct svc *svc_new(void) {
-    struct svc *s = calloc(1, sizeof(*s));
+static struct http_supervisor *http_supervisor_new(void) {
+    struct http_supervisor *s = calloc(1, sizeof(*s));
     if (s == NULL)
         return NULL;
     s->pid = -1;
@@ -498,10 +501,10 @@ static struct svc *svc_new(void) {
     return s;
 }
 
-struct svc *svc_start(const struct svc_opts *o) {
-    svc_err[0] = '\0';
+struct http_supervisor *http_supervisor_start(const struct http_supervisor_opts *o) {
+    http_supervisor_err[0] = '\0';
     pthread_once(&curl_once, init_curl);
-    struct svc *s = svc_new();
+    struct http_supervisor *s = http_supervisor_new();
     if (s == NULL) {
         fail_with("svc: out of memory");
         return NULL;
@@ -525,25 +528,25 @@ struct svc *svc_start(const struct svc_opts *o) {
         goto fail;
     return s;
 fail:
-    svc_free(s);
+    http_supervisor_free(s);
     return NULL;
 }
 
-const char *svc_addr(const struct svc *s) {
+const char *http_supervisor_addr(const struct http_supervisor *s) {
     return s->addr;
 }
 
-void svc_stop(struct svc *s) {
+void http_supervisor_stop(struct http_supervisor *s) {
     stop_run(s);
 }
 
-bool svc_restart(struct svc *s) {
+bool http_supervisor_restart(struct http_supervisor *s) {
     stop_run(s);
     s->hist_n = 0;
     return start_run(s);
 }
 
-void svc_free(struct svc *s) {
+void http_supervisor_free(struct http_supervisor *s) {
     if (s == NULL)
         return;
     stop_run(s);
@@ -566,7 +569,7 @@ void svc_free(struct svc *s) {
 /* ---- deaths and history ----------------------------------------------------------------- */
 
 /* The finding in the newest input's output, else the tail of this run's output. */
-static void death_excerpt(struct svc *s, char *dst, size_t cap) {
+static void death_excerpt(struct http_supervisor *s, char *dst, size_t cap) {
     uint64_t from = s->run_mark;
     if (s->hist_n > 0) {
         uint64_t m = s->hist_mark[(s->hist_next + RF_SVC_HISTORY - 1) % RF_SVC_HISTORY];
@@ -574,10 +577,10 @@ static void death_excerpt(struct svc *s, char *dst, size_t cap) {
             from = m;
     }
     char *text = malloc(RF_SVC_OUTPUT_RING + 1);
-    struct svco_finding *f = malloc(sizeof(*f));
+    struct http_oracle_finding *f = malloc(sizeof(*f));
     if (text != NULL && f != NULL) {
-        size_t n = svc_output_since(s, from, text, RF_SVC_OUTPUT_RING + 1);
-        if (svco_scan(text, n, f)) {
+        size_t n = http_supervisor_output_since(s, from, text, RF_SVC_OUTPUT_RING + 1);
+        if (http_oracle_scan(text, n, f)) {
             snprintf(dst, cap, "%s", f->excerpt);
             goto out;
         }
@@ -588,9 +591,9 @@ out:
     free(f);
 }
 
-bool svc_check_death(struct svc *s, struct svc_death *d) {
+bool http_supervisor_check_death(struct http_supervisor *s, struct http_supervisor_death *d) {
     memset(d, 0, sizeof(*d));
-    if (svc_alive(s) || s->pid <= 0 || s->stopped)
+    if (http_supervisor_alive(s) || s->pid <= 0 || s->stopped)
         return false;
     d->died = true;
     if (WIFSIGNALED(s->status))
@@ -603,7 +606,7 @@ bool svc_check_death(struct svc *s, struct svc_death *d) {
     return true;
 }
 
-void svc_note_input(struct svc *s, const uint8_t *data, size_t len) {
+void http_supervisor_note_input(struct http_supervisor *s, const uint8_t *data, size_t len) {
     size_t i = s->hist_next;
     if (s->hist_cap[i] < len || s->hist[i] == NULL) {
         uint8_t *p = realloc(s->hist[i], len ? len : 1);
@@ -617,13 +620,14 @@ void svc_note_input(struct svc *s, const uint8_t *data, size_t len) {
     if (len > 0)
         memcpy(s->hist[i], data, len);
     s->hist_len[i] = len;
-    s->hist_mark[i] = svc_output_mark(s);
+    s->hist_mark[i] = http_supervisor_output_mark(s);
     s->hist_next = (i + 1) % RF_SVC_HISTORY;
     if (s->hist_n < RF_SVC_HISTORY)
         s->hist_n++;
 }
 
-size_t svc_history(const struct svc *s, const uint8_t **datas, size_t *lens, size_t max) {
+size_t http_supervisor_history(const struct http_supervisor *s, const uint8_t **datas, size_t *lens,
+                               size_t max) {
     size_t n = s->hist_n < max ? s->hist_n : max;
     for (size_t k = 0; k < n; k++) {
         size_t i = (s->hist_next + RF_SVC_HISTORY - 1 - k) % RF_SVC_HISTORY;

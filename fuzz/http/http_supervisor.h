@@ -7,16 +7,16 @@
  *   (SIGTERM, a short grace, SIGKILL) and reaps it: no process and no zombie is left;
  * - the service gets PR_SET_PDEATHSIG(SIGKILL), so a fuzzer that dies (an engine's crash
  *   handling, a kill -9) never leaves services behind. Linux sends that signal when the
- *   THREAD that forked exits, so call svc_start/svc_restart from a thread that lives as
- *   long as the service (the engine's main thread);
+ *   THREAD that forked exits, so call http_supervisor_start/http_supervisor_restart from a thread
+ * that lives as long as the service (the engine's main thread);
  * - its address is the one it announced on its ready line, checked by the loopback policy
- *   of http_addr.h (haddr_resolve), and it answered its health path with a 2xx;
+ *   of http_addr.h (http_addr_resolve), and it answered its health path with a 2xx;
  * - everything it writes (stdout and stderr, one pipe) is appended to opts.log_path, kept
  *   across restarts, and the last RF_SVC_OUTPUT_RING bytes stay in memory for the oracle
  *   (http_oracle.h) behind monotonic marks (http_output.h keeps them).
  *
- * One harness thread drives one struct svc; a reader thread of the output's own consumes
- * the pipe so a chatty service never blocks on a full pipe. */
+ * One harness thread drives one struct http_supervisor; a reader thread of the output's own
+ * consumes the pipe so a chatty service never blocks on a full pipe. */
 #ifndef RF_SUPERVISOR_H
 #define RF_SUPERVISOR_H
 
@@ -53,7 +53,7 @@
 
 /* ---- options ---------------------------------------------------------------------------- */
 
-struct svc_opts {
+struct http_supervisor_opts {
     char *const *argv;       /* command, placeholders already expanded; NULL-terminated */
     const char *const *env;  /* extra "K=V", replacing the same key of the harness's own
                                 environment; NULL-terminated, or NULL */
@@ -67,53 +67,55 @@ struct svc_opts {
 };
 
 /* Points o at c's strings (c must outlive o), with the default start timeout. */
-void svc_opts_from_config(struct svc_opts *o, const struct service_config *c);
+void http_supervisor_opts_from_config(struct http_supervisor_opts *o,
+                                      const struct service_config *c);
 
 /* ---- the service --------------------------------------------------------------------- */
 
-struct svc;
+struct http_supervisor;
 
 /* Copies o, starts the service, waits for the ready line, checks the announced address
  * (non-loopback refused unless allowed) and waits for the health path to answer 2xx, all
- * within the start timeout. NULL on failure: the reason is logged and in svc_error(), the
- * output's tail is logged, and no process is left. */
-struct svc *svc_start(const struct svc_opts *o);
+ * within the start timeout. NULL on failure: the reason is logged and in http_supervisor_error(),
+ * the output's tail is logged, and no process is left. */
+struct http_supervisor *http_supervisor_start(const struct http_supervisor_opts *o);
 
 /* The checked address, "127.0.0.1:PORT" ("[::1]:PORT" for IPv6), for the http driver.
- * Valid until the next svc_restart. */
-const char *svc_addr(const struct svc *s);
+ * Valid until the next http_supervisor_restart. */
+const char *http_supervisor_addr(const struct http_supervisor *s);
 
 /* The running service's process id (also its process group); -1 when none runs. */
-pid_t svc_pid(const struct svc *s);
+pid_t http_supervisor_pid(const struct http_supervisor *s);
 
 /* False once the service exited or was killed (reaped here, without blocking, with the
- * rest of its process group killed); the death is then in svc_check_death. */
-bool svc_alive(struct svc *s);
+ * rest of its process group killed); the death is then in http_supervisor_check_death. */
+bool http_supervisor_alive(struct http_supervisor *s);
 
-/* Stops the service if it runs and starts it again (svc_start's checks). Forgets the input
- * history: read svc_history first. With remote coverage, rcov_reset before this. On
- * failure the service stays stopped; false. */
-bool svc_restart(struct svc *s);
+/* Stops the service if it runs and starts it again (http_supervisor_start's checks). Forgets the
+ * input history: read http_supervisor_history first. With remote coverage, http_cov_reset before
+ * this. On failure the service stays stopped; false. */
+bool http_supervisor_restart(struct http_supervisor *s);
 
 /* Stops the service (whole group: SIGTERM, RF_SVC_STOP_GRACE_MS, SIGKILL) and reaps it.
  * A stop is not a death. Safe to call twice. */
-void svc_stop(struct svc *s);
+void http_supervisor_stop(struct http_supervisor *s);
 
 /* Stops and frees; NULL is fine. */
-void svc_free(struct svc *s);
+void http_supervisor_free(struct http_supervisor *s);
 
-/* A position in the output stream: bytes written since svc_start, across restarts. */
-uint64_t svc_output_mark(struct svc *s);
+/* A position in the output stream: bytes written since http_supervisor_start, across restarts. */
+uint64_t http_supervisor_output_mark(struct http_supervisor *s);
 
 /* Copies the output written after mark into buf (cap bytes, NUL-terminated) and returns
  * its length. Everything the service wrote before the call is included (the pipe is
  * drained first). Output older than the ring is lost: the copy then starts at the oldest
  * byte kept. When more than cap - 1 bytes follow mark, the first ones are returned (a
- * report starts there); svc_output_mark() is the position to go on from. */
-size_t svc_output_since(struct svc *s, uint64_t mark, char *buf, size_t cap);
+ * report starts there); http_supervisor_output_mark() is the position to go on from. */
+size_t http_supervisor_output_since(struct http_supervisor *s, uint64_t mark, char *buf,
+                                    size_t cap);
 
-/* How a service ended by itself (not by svc_stop). */
-struct svc_death {
+/* How a service ended by itself (not by http_supervisor_stop). */
+struct http_supervisor_death {
     bool died;
     int exit_code;   /* when it exited */
     int signal;      /* non-zero when killed by a signal */
@@ -125,20 +127,21 @@ struct svc_death {
 };
 
 /* True, with *d filled, when the service died by itself; false (d->died false) while it
- * runs or after svc_stop. Repeats the same record until svc_restart. */
-bool svc_check_death(struct svc *s, struct svc_death *d);
+ * runs or after http_supervisor_stop. Repeats the same record until http_supervisor_restart. */
+bool http_supervisor_check_death(struct http_supervisor *s, struct http_supervisor_death *d);
 
 /* Remembers an input (copied) as the newest of the last RF_SVC_HISTORY, with the output
  * position at this moment: call it before running the input, so a death is attributed to
  * it and the output it caused is found. */
-void svc_note_input(struct svc *s, const uint8_t *data, size_t len);
+void http_supervisor_note_input(struct http_supervisor *s, const uint8_t *data, size_t len);
 
 /* The remembered inputs of this run, newest first: up to max pointers and lengths (valid
- * until the next svc_note_input or svc_restart). Returns how many. */
-size_t svc_history(const struct svc *s, const uint8_t **datas, size_t *lens, size_t max);
+ * until the next http_supervisor_note_input or http_supervisor_restart). Returns how many. */
+size_t http_supervisor_history(const struct http_supervisor *s, const uint8_t **datas, size_t *lens,
+                               size_t max);
 
-/* The reason the last svc_start or svc_restart of this thread failed, one line; "" when
- * none did. (A failed service_config_load says why in service_config_error().) */
-const char *svc_error(void);
+/* The reason the last http_supervisor_start or http_supervisor_restart of this thread failed, one
+ * line; "" when none did. (A failed service_config_load says why in service_config_error().) */
+const char *http_supervisor_error(void);
 
 #endif
