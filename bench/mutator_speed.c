@@ -20,16 +20,16 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < nseeds; i++)
         if (!fileio_read(argv[2 + i], RF_MAX_FILE_SIZE, &seeds[i]))
             return 1;
-    struct fmut *m = fmut_new();
-    struct fmut_opts o;
-    fmut_default_opts(&o, 1024);
+    struct frame_mutate *m = frame_mutate_new();
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 1024);
     uint8_t *out = malloc(1024);
     struct timespec a, b;
     size_t total = 0;
     clock_gettime(CLOCK_MONOTONIC, &a);
     for (long i = 0; i < iters; i++) {
         const struct fileio_buf *s = &seeds[(size_t)i % nseeds];
-        total += fmut_mutate(m, &o, s->data, s->size, NULL, 0, out, (uint64_t)i);
+        total += frame_mutate_mutate(m, &o, s->data, s->size, NULL, 0, out, (uint64_t)i);
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
     double sec = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
@@ -39,6 +39,6 @@ int main(int argc, char **argv) {
         fileio_buf_free(&seeds[i]);
     free(seeds);
     free(out);
-    fmut_free(m);
+    frame_mutate_free(m);
     return 0;
 }

@@ -98,9 +98,9 @@ static int parse_gen(int argc, char **argv, struct gen_args *a) {
     return 1;
 }
 
-static int gen_frames(const struct gen_args *a, const struct tcfg *cfg) {
+static int gen_frames(const struct gen_args *a, const struct target_config *cfg) {
     struct shape_set shapes;
-    const cJSON *frames = tcfg_section(cfg, "frames");
+    const cJSON *frames = target_config_section(cfg, "frames");
     if (frames == NULL) {
         LOG_E("%s: no \"frames\" section to generate frame seeds from", cfg->path);
         return CLI_EXIT_USAGE;
@@ -120,16 +120,16 @@ static int gen_frames(const struct gen_args *a, const struct tcfg *cfg) {
 }
 
 /* Frames bodies are drawn from frames.messages when the config has them. */
-static int gen_schedule(const struct gen_args *a, const struct tcfg *cfg) {
+static int gen_schedule(const struct gen_args *a, const struct target_config *cfg) {
     struct sched_model model;
     struct shape_set shapes = {0};
-    const cJSON *frames = tcfg_section(cfg, "frames");
+    const cJSON *frames = target_config_section(cfg, "frames");
     bool with_shapes = cJSON_GetObjectItemCaseSensitive(frames, "messages") != NULL;
     int rc = CLI_EXIT_USAGE;
     if (!endpoints_load(cfg, &model))
         return rc;
     if (!with_shapes || shape_parse(frames, cfg->path, &shapes))
-        rc = sseed_dir(&model, with_shapes ? &shapes : NULL, a->seed, a->count, a->out)
+        rc = sched_seedgen_dir(&model, with_shapes ? &shapes : NULL, a->seed, a->count, a->out)
                  ? CLI_EXIT_OK
                  : CLI_EXIT_ENV;
     if (rc == CLI_EXIT_OK)
@@ -143,13 +143,13 @@ static int gen_schedule(const struct gen_args *a, const struct tcfg *cfg) {
 static int corpus_gen(int argc, char **argv) {
     struct gen_args a;
     char path[4096];
-    struct tcfg cfg;
+    struct target_config cfg;
     if (!parse_gen(argc, argv, &a) || !cli_config_path(a.target, a.config, path, sizeof(path)))
         return CLI_EXIT_USAGE;
-    if (!tcfg_load(path, &cfg))
+    if (!target_config_load(path, &cfg))
         return CLI_EXIT_USAGE;
     int rc = strcmp(a.format, "schedule") == 0 ? gen_schedule(&a, &cfg) : gen_frames(&a, &cfg);
-    tcfg_free(&cfg);
+    target_config_free(&cfg);
     return rc;
 }
 

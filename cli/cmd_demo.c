@@ -231,7 +231,7 @@ int cmd_demo(int argc, char **argv) {
     size_t n = DEMO_ROWS, found = 0;
     for (size_t i = 0; i < n; i++) {
         rows[i].spec = demo_specs[i];
-        if (!run_row(&rows[i], (double)time_s) || pgrp_interrupted() != 0)
+        if (!run_row(&rows[i], (double)time_s) || procgroup_interrupted() != 0)
             return CLI_EXIT_ENV; /* main turns an interrupt into its own exit status */
         found += rows[i].r.found;
     }

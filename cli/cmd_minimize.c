@@ -54,15 +54,15 @@ int cmd_minimize(int argc, char **argv) {
         return rc;
     if (!fileio_read(a.file, RF_MAX_FILE_SIZE, &in))
         return CLI_EXIT_USAGE;
-    struct minim_opts o = {.schedule = strcmp(a.mode, "go") == 0 || strcmp(a.mode, "http") == 0,
-                           .budget_s = (double)a.time_s};
+    struct minimize_opts o = {.schedule = strcmp(a.mode, "go") == 0 || strcmp(a.mode, "http") == 0,
+                              .budget_s = (double)a.time_s};
     replay_args_opts(&a, &o.replay);
     if (a.attempts == 20) /* the replay default; minimisation runs many candidates */
         o.replay.attempts = MINIMIZE_ATTEMPTS;
     uint8_t *out;
     size_t n;
-    struct minim_stats st;
-    bool ok = minim_run(&o, in.data, in.size, &out, &n, &st);
+    struct minimize_stats st;
+    bool ok = minimize_run(&o, in.data, in.size, &out, &n, &st);
     fileio_buf_free(&in);
     if (!ok)
         return CLI_EXIT_FOUND;

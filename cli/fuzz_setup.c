@@ -173,7 +173,7 @@ static bool add_env(struct fuzz_setup *s, size_t *n, const char *k, const char *
     return true;
 }
 
-static bool variant_env(struct fuzz_setup *s, const struct tcfg *cfg, const char *variant,
+static bool variant_env(struct fuzz_setup *s, const struct target_config *cfg, const char *variant,
                         size_t *n) {
     struct variant_env venv;
     if (!variant_env_load(cfg, variant, &venv))
@@ -186,10 +186,10 @@ static bool variant_env(struct fuzz_setup *s, const struct tcfg *cfg, const char
 }
 
 /* Writes the dictionary derived from the target's message shapes into the work dir. */
-static bool write_dict(struct fuzz_setup *s, const struct tcfg *cfg) {
+static bool write_dict(struct fuzz_setup *s, const struct target_config *cfg) {
     struct shape_set shapes;
     static struct dict d;
-    const cJSON *frames = tcfg_section(cfg, "frames");
+    const cJSON *frames = target_config_section(cfg, "frames");
     s->dict[0] = '\0';
     if (frames == NULL)
         return true; /* no protocol of its own: HTTP-only targets */
@@ -247,7 +247,7 @@ static bool find_seeds(struct fuzz_setup *s, const struct fuzz_request *r) {
 
 /* The schedule mutator's model of the target's endpoints, as a file in the work dir (the
  * glue runs inside the engine and does not parse the config). */
-static bool write_endpoints(struct fuzz_setup *s, const struct tcfg *cfg) {
+static bool write_endpoints(struct fuzz_setup *s, const struct target_config *cfg) {
     struct sched_model m;
     if (!fmt(s->endpoints, sizeof(s->endpoints), "%s/%s", s->work, "endpoints.txt") ||
         !endpoints_load(cfg, &m))
@@ -259,15 +259,15 @@ static bool write_endpoints(struct fuzz_setup *s, const struct tcfg *cfg) {
 
 /* go mode: the endpoint model, and GORACE so that the first race stops the run and the
  * engine keeps its input (the harness would re-exec itself to add it; this saves that). */
-static bool go_env(struct fuzz_setup *s, const struct tcfg *cfg, size_t *n) {
+static bool go_env(struct fuzz_setup *s, const struct target_config *cfg, size_t *n) {
     return write_endpoints(s, cfg) && add_env(s, n, "RACEFUZZ_ENDPOINTS", s->endpoints) &&
            add_env(s, n, "GORACE", "halt_on_error=1") && add_env(s, n, "GOTRACEBACK", "all");
 }
 
 /* http mode: the endpoint model, the config the harness starts the service from, and a
  * persistent directory for the service's build, so a replay later runs the same binary. */
-static bool http_env(struct fuzz_setup *s, const struct fuzz_request *r, const struct tcfg *cfg,
-                     size_t *n) {
+static bool http_env(struct fuzz_setup *s, const struct fuzz_request *r,
+                     const struct target_config *cfg, size_t *n) {
     char work[4096];
     int w = snprintf(work, sizeof(work), "%s/.racefuzz/http/%s", project_home(), r->target);
     return w > 0 && (size_t)w < sizeof(work) && fileio_mkdirs(work) && write_endpoints(s, cfg) &&
@@ -278,9 +278,10 @@ static bool http_env(struct fuzz_setup *s, const struct fuzz_request *r, const s
 
 /* The mutator's view of the target: schedule frame first (frames mode) and the
  * config's fix-ups, checked here so a typo is reported against the config file. */
-static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, const struct tcfg *cfg,
-                        size_t *n) {
-    const cJSON *fx = cJSON_GetObjectItemCaseSensitive(tcfg_section(cfg, "frames"), "fixups");
+static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r,
+                        const struct target_config *cfg, size_t *n) {
+    const cJSON *fx =
+        cJSON_GetObjectItemCaseSensitive(target_config_section(cfg, "frames"), "fixups");
     struct fixup_list list;
     const char *why;
     if (strcmp(r->mode, "frames") == 0 && !add_env(s, n, "RACEFUZZ_SCHEDULE_FRAME", "1"))
@@ -303,7 +304,7 @@ static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r, cons
 }
 
 static bool prepare_env(struct fuzz_setup *s, const struct fuzz_request *r,
-                        const struct tcfg *cfg) {
+                        const struct target_config *cfg) {
     size_t n = 0;
     s->env[0] = NULL;
     if (!mutator_env(s, r, cfg, &n))
@@ -318,7 +319,7 @@ static bool prepare_env(struct fuzz_setup *s, const struct fuzz_request *r,
 
 /* The run folder and what goes in it; a set-up that fails leaves no empty folder behind. */
 static bool prepare_work(struct fuzz_setup *s, const struct fuzz_request *r,
-                         const struct tcfg *cfg) {
+                         const struct target_config *cfg) {
     if (!make_work_dir(s, r->work_root, r->target, r->engine))
         return false;
     if (write_dict(s, cfg) && prepare_env(s, r, cfg))
@@ -346,22 +347,22 @@ static void fill_opts(struct fuzz_setup *s, const struct fuzz_request *r) {
 /* What the config says that can be refused before anything is built or started: in http
  * mode, a service address that is not loopback (the harness would refuse it only after
  * building and starting the service). */
-static bool check_config(const struct fuzz_request *r, const struct tcfg *cfg) {
+static bool check_config(const struct fuzz_request *r, const struct target_config *cfg) {
     return strcmp(r->mode, "http") != 0 || service_config_check_addr(cfg);
 }
 
 int fuzz_setup_prepare(struct fuzz_setup *s, const struct fuzz_request *r) {
     char path[4096];
-    struct tcfg cfg;
+    struct target_config cfg;
     memset(s, 0, sizeof(*s));
     if (!check_request(r) || !find_seeds(s, r))
         return CLI_EXIT_USAGE;
     if (!find_fuzzer(s, r))
         return CLI_EXIT_ENV;
-    if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
+    if (!cli_config_path(r->target, NULL, path, sizeof(path)) || !target_config_load(path, &cfg))
         return CLI_EXIT_USAGE;
     bool ok = check_config(r, &cfg) && prepare_work(s, r, &cfg);
-    tcfg_free(&cfg);
+    target_config_free(&cfg);
     if (!ok)
         return CLI_EXIT_USAGE;
     fill_opts(s, r);

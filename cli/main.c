@@ -108,12 +108,12 @@ static void usage(FILE *out) {
 /* A verb that starts children gets the interrupt handling of procgroup.h; after an
  * interrupt its own exit code gives way to 128 + the signal's number. */
 static int run_verb(const struct cli_verb *v, int argc, char **argv) {
-    if (v->supervises && !pgrp_install()) {
+    if (v->supervises && !procgroup_install()) {
         PLOG_E("cannot install the signal handlers");
         return CLI_EXIT_ENV;
     }
     int rc = v->run(argc, argv);
-    return pgrp_interrupted() != 0 ? pgrp_finish() : rc;
+    return procgroup_interrupted() != 0 ? procgroup_finish() : rc;
 }
 
 int main(int argc, char **argv) {

@@ -17,7 +17,7 @@ static struct {
     char name[128];
 } P;
 
-static bool set_home(const struct tcfg *cfg, const char *workdir) {
+static bool set_home(const struct target_config *cfg, const char *workdir) {
     if (workdir == NULL) {
         snprintf(P.home, sizeof P.home, "%s", cfg->dir);
         return true;
@@ -30,12 +30,12 @@ static bool set_home(const struct tcfg *cfg, const char *workdir) {
 }
 
 bool project_use_config(const char *path, const char *workdir, const char **name) {
-    struct tcfg cfg;
+    struct target_config cfg;
     if (realpath(path, P.config) == NULL) {
         PLOG_E("--config: %s", path);
         return false;
     }
-    if (!tcfg_load(P.config, &cfg))
+    if (!target_config_load(P.config, &cfg))
         return false;
     /* The name becomes a folder of corpus/ and crashes/: one path component. */
     bool ok = cli_check_target(cfg.name) &&
@@ -43,7 +43,7 @@ bool project_use_config(const char *path, const char *workdir, const char **name
     if (!ok)
         LOG_E("%s: \"name\" must be a target name", P.config);
     ok = ok && set_home(&cfg, workdir);
-    tcfg_free(&cfg);
+    target_config_free(&cfg);
     if (!ok) {
         P.config[0] = P.name[0] = P.home[0] = '\0';
         return false;

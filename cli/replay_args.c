@@ -190,13 +190,13 @@ static bool from_store(struct replay_args *a) {
 static bool variant_env(struct replay_args *a) {
     static struct variant_env venv;
     char path[4096];
-    struct tcfg cfg;
+    struct target_config cfg;
     if (a->variant == NULL)
         return true;
-    if (!cli_config_path(a->target, NULL, path, sizeof(path)) || !tcfg_load(path, &cfg))
+    if (!cli_config_path(a->target, NULL, path, sizeof(path)) || !target_config_load(path, &cfg))
         return false;
     bool ok = variant_env_load(&cfg, a->variant, &venv);
-    tcfg_free(&cfg);
+    target_config_free(&cfg);
     for (size_t i = 0; ok && i < venv.count; i++)
         ok = push_env(a, venv.entries[i], false);
     return ok;

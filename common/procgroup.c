@@ -62,7 +62,7 @@ static void on_signal(int sig) {
     errno = saved_errno;
 }
 
-bool pgrp_install(void) {
+bool procgroup_install(void) {
     struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < PGRP_NSIGNALS; i++)
@@ -83,7 +83,7 @@ bool pgrp_install(void) {
     return true;
 }
 
-int pgrp_interrupted(void) {
+int procgroup_interrupted(void) {
     return (int)caught;
 }
 
@@ -102,7 +102,7 @@ static int free_slot(void) {
     return -1;
 }
 
-/* In the child, before it execs or runs on: what the caller had before pgrp_install. */
+/* In the child, before it execs or runs on: what the caller had before procgroup_install. */
 static void child_restore(const sigset_t *saved) {
     setpgid(0, 0);
     for (size_t i = 0; i < PGRP_NSIGNALS; i++)
@@ -111,7 +111,7 @@ static void child_restore(const sigset_t *saved) {
     sigprocmask(SIG_SETMASK, saved, NULL);
 }
 
-pid_t pgrp_fork(void) {
+pid_t procgroup_fork(void) {
     sigset_t saved;
     block_signals(&saved); /* from here to the registration, a signal waits for us */
     int slot = free_slot();
@@ -134,7 +134,7 @@ out:
     return pid;
 }
 
-bool pgrp_leader_exited(pid_t leader) {
+bool procgroup_leader_exited(pid_t leader) {
     siginfo_t si;
     memset(&si, 0, sizeof(si));
     int rc;
@@ -150,7 +150,7 @@ static void unregister(pid_t leader) {
             groups[i] = 0;
 }
 
-void pgrp_reap(pid_t leader, int *status) {
+void procgroup_reap(pid_t leader, int *status) {
     int st = 0;
     pid_t w;
     kill(-leader, SIGKILL); /* safe: the zombie leader keeps the group id from reuse */
@@ -165,13 +165,13 @@ void pgrp_reap(pid_t leader, int *status) {
     }
 }
 
-void pgrp_stop(pid_t leader, const char *what, int *status) {
+void procgroup_stop(pid_t leader, const char *what, int *status) {
     double start = now_s();
     const char *name = strrchr(what, '/') != NULL ? strrchr(what, '/') + 1 : what;
-    while (!pgrp_leader_exited(leader) && now_s() - start < RF_INTERRUPT_GRACE_S)
+    while (!procgroup_leader_exited(leader) && now_s() - start < RF_INTERRUPT_GRACE_S)
         sleep_ms(10);
-    bool killed = !pgrp_leader_exited(leader);
-    pgrp_reap(leader, status); /* SIGKILLs the group first */
+    bool killed = !procgroup_leader_exited(leader);
+    procgroup_reap(leader, status); /* SIGKILLs the group first */
     if (killed)
         LOG_W("%s: passed on to %s (process group %ld); still running after %.0fs: killed",
               signal_name((int)caught), name, (long)leader, RF_INTERRUPT_GRACE_S);
@@ -231,7 +231,7 @@ static unsigned sweep_descendants(void) {
     return killed;
 }
 
-int pgrp_finish(void) {
+int procgroup_finish(void) {
     int sig = (int)caught;
     for (size_t i = 0; i < PGRP_MAX_GROUPS; i++) /* a group no loop stopped */
         if (groups[i] > 0)

@@ -38,9 +38,9 @@ static void child_exec(const struct subproc_opts *o) {
 /* At the wall-clock limit: SIGTERM, two seconds to exit cleanly, then SIGKILL. */
 static void kill_group(pid_t pid, int *status) {
     kill(-pid, SIGTERM);
-    for (int i = 0; i < 20 && !pgrp_leader_exited(pid); i++)
+    for (int i = 0; i < 20 && !procgroup_leader_exited(pid); i++)
         usleep(100000);
-    pgrp_reap(pid, status);
+    procgroup_reap(pid, status);
 }
 
 static void fill_status(int status, struct subproc_result *r) {
@@ -56,13 +56,13 @@ static void wait_child(const struct subproc_opts *o, pid_t pid, double start,
     double last_tick = start;
     int status = 0;
     for (;;) {
-        if (pgrp_leader_exited(pid)) {
-            pgrp_reap(pid, &status); /* also kills leftover grandchildren of the group */
+        if (procgroup_leader_exited(pid)) {
+            procgroup_reap(pid, &status); /* also kills leftover grandchildren of the group */
             break;
         }
-        if (pgrp_interrupted() != 0) {
-            r->interrupted = pgrp_interrupted();
-            pgrp_stop(pid, o->argv[0], &status);
+        if (procgroup_interrupted() != 0) {
+            r->interrupted = procgroup_interrupted();
+            procgroup_stop(pid, o->argv[0], &status);
             break;
         }
         double t = now_s();
@@ -83,9 +83,9 @@ static void wait_child(const struct subproc_opts *o, pid_t pid, double start,
 bool subproc_run(const struct subproc_opts *o, struct subproc_result *r) {
     memset(r, 0, sizeof(*r));
     double start = now_s();
-    pid_t pid = pgrp_fork();
+    pid_t pid = procgroup_fork();
     if (pid < 0 && errno == EINTR) {
-        r->interrupted = pgrp_interrupted();
+        r->interrupted = procgroup_interrupted();
         return false; /* interrupted before it started: the caller stops too */
     }
     if (pid < 0) {

@@ -27,7 +27,7 @@ struct subproc_opts {
 };
 
 /* Runs to completion (or timeout, or an interrupt racefuzz caught: then the child's group
- * is stopped as pgrp_stop says). false only when the child could not be started, among
+ * is stopped as procgroup_stop says). false only when the child could not be started, among
  * others because an interrupt came first (r->interrupted set). */
 bool subproc_run(const struct subproc_opts *o, struct subproc_result *r);
 

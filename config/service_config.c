@@ -201,8 +201,8 @@ static bool add_env_object(const struct cfg_ctx *x, const cJSON *obj, const char
 
 /* The variant's entries, read by config/variant_env like every other user's, then
  * expanded: a variant may name {out} or {addr} too. */
-static bool add_variant_env(const struct cfg_ctx *x, const struct tcfg *c, const char *variant,
-                            struct strv *sv) {
+static bool add_variant_env(const struct cfg_ctx *x, const struct target_config *c,
+                            const char *variant, struct strv *sv) {
     if (variant == NULL)
         return true;
     struct variant_env ve;
@@ -222,7 +222,7 @@ static bool add_variant_env(const struct cfg_ctx *x, const struct tcfg *c, const
     return ok;
 }
 
-static bool build_env(const struct cfg_ctx *x, const struct tcfg *c, const cJSON *sec,
+static bool build_env(const struct cfg_ctx *x, const struct target_config *c, const cJSON *sec,
                       const char *variant, const char *const *extra, struct service_config *out) {
     struct strv sv = {.ok = true};
     if (!add_variant_env(x, c, variant, &sv) ||
@@ -269,7 +269,7 @@ static void file_tail(const char *path, char *buf, size_t cap) {
     close(fd);
 }
 
-static bool run_build(const struct cfg_ctx *x, const struct tcfg *c, char *const *argv) {
+static bool run_build(const struct cfg_ctx *x, const struct target_config *c, char *const *argv) {
     char log[4096 + 32], cmd[1024];
     snprintf(log, sizeof(log), "%s/service-build.log", x->out);
     join_argv(argv, cmd, sizeof(cmd));
@@ -374,7 +374,7 @@ static bool load_scalars(const struct cfg_ctx *x, const cJSON *sec, struct servi
     return true;
 }
 
-static bool load_commands(const struct cfg_ctx *x, const struct tcfg *c, const cJSON *sec,
+static bool load_commands(const struct cfg_ctx *x, const struct target_config *c, const cJSON *sec,
                           struct service_config *out) {
     bool present;
     out->argv = string_array(x, sec, "command", &present);
@@ -392,7 +392,8 @@ static bool load_commands(const struct cfg_ctx *x, const struct tcfg *c, const c
     return ok;
 }
 
-static bool finish_paths(const struct tcfg *c, const char *out_abs, struct service_config *out) {
+static bool finish_paths(const struct target_config *c, const char *out_abs,
+                         struct service_config *out) {
     size_t n = strlen(out_abs) + sizeof("/service.log");
     out->log_path = malloc(n);
     out->cwd = c->dir[0] ? strdup(c->dir) : NULL;
@@ -428,21 +429,21 @@ static bool read_addr(const struct cfg_ctx *x, const cJSON *sec, const char **ad
     return false;
 }
 
-bool service_config_check_addr(const struct tcfg *c) {
+bool service_config_check_addr(const struct target_config *c) {
     struct cfg_ctx x = {.file = c->path};
-    const cJSON *sec = tcfg_section(c, "service");
+    const cJSON *sec = target_config_section(c, "service");
     const char *addr;
     err[0] = '\0';
     return !cJSON_IsObject(sec) || read_addr(&x, sec, &addr);
 }
 
-bool service_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
+bool service_config_load(const struct target_config *c, const char *out_dir, const char *variant,
                          const char *const *extra_env, struct service_config *out) {
     memset(out, 0, sizeof(*out));
     err[0] = '\0';
     char out_abs[4096];
     struct cfg_ctx x = {.file = c->path, .out = out_abs, .addr = out->addr};
-    const cJSON *sec = tcfg_section(c, "service");
+    const cJSON *sec = target_config_section(c, "service");
     if (!cJSON_IsObject(sec)) {
         fail_with("%s: service: %s", c->path,
                   sec ? "expected an object" : "missing (http mode needs the service's command)");

@@ -42,7 +42,7 @@ struct service_config {
  * build with its command and output tail) and service_config_error() returns the first
  * line; out is then freed. The address is checked first (service_config_check_addr),
  * before any build. */
-bool service_config_load(const struct tcfg *c, const char *out_dir, const char *variant,
+bool service_config_load(const struct target_config *c, const char *out_dir, const char *variant,
                          const char *const *extra_env, struct service_config *out);
 
 void service_config_free(struct service_config *sc);
@@ -53,7 +53,7 @@ void service_config_free(struct service_config *sc);
  * False, logged as "FILE: service.addr: 10.1.2.3:8080 is not a loopback address; set
  * service.allow_non_loopback to true to allow it" and in service_config_error(), when it is
  * not. True without a "service" object (service_config_load reports that). */
-bool service_config_check_addr(const struct tcfg *c);
+bool service_config_check_addr(const struct target_config *c);
 
 /* The reason the last service_config_load of this thread failed, one line; "" when none
  * did. */

@@ -9,8 +9,8 @@
 #include "log.h"
 #include "rf_config.h"
 
-static const char *const tcfg_sections[] = {"name",    "variants",  "frames",   "go",
-                                            "service", "endpoints", "schedule", "description"};
+static const char *const target_config_sections[] = {
+    "name", "variants", "frames", "go", "service", "endpoints", "schedule", "description"};
 
 /* Line and column of a byte offset, for error messages people can jump to. */
 static void line_col(const char *text, size_t off, size_t *line, size_t *col) {
@@ -27,13 +27,13 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col) {
 }
 
 static bool known_section(const char *key) {
-    for (size_t i = 0; i < sizeof(tcfg_sections) / sizeof(tcfg_sections[0]); i++)
-        if (strcmp(key, tcfg_sections[i]) == 0)
+    for (size_t i = 0; i < sizeof(target_config_sections) / sizeof(target_config_sections[0]); i++)
+        if (strcmp(key, target_config_sections[i]) == 0)
             return true;
     return false;
 }
 
-static bool check_root(const struct tcfg *c, const char *origin) {
+static bool check_root(const struct target_config *c, const char *origin) {
     if (!cJSON_IsObject(c->root)) {
         LOG_E("%s: the top level must be a JSON object", origin);
         return false;
@@ -51,7 +51,8 @@ static bool check_root(const struct tcfg *c, const char *origin) {
     return true;
 }
 
-bool tcfg_parse(const char *text, size_t len, const char *origin, struct tcfg *out) {
+bool target_config_parse(const char *text, size_t len, const char *origin,
+                         struct target_config *out) {
     const char *end = NULL;
     memset(out, 0, sizeof(*out));
     out->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -63,19 +64,19 @@ bool tcfg_parse(const char *text, size_t len, const char *origin, struct tcfg *o
         return false;
     }
     if (!check_root(out, origin)) {
-        tcfg_free(out);
+        target_config_free(out);
         return false;
     }
     out->name = cJSON_GetObjectItemCaseSensitive(out->root, "name")->valuestring;
     return true;
 }
 
-bool tcfg_load(const char *path, struct tcfg *out) {
+bool target_config_load(const char *path, struct target_config *out) {
     struct fileio_buf b;
     memset(out, 0, sizeof(*out));
     if (!fileio_read(path, RF_MAX_FILE_SIZE, &b))
         return false;
-    bool ok = tcfg_parse((const char *)b.data, b.size, path, out);
+    bool ok = target_config_parse((const char *)b.data, b.size, path, out);
     fileio_buf_free(&b);
     if (!ok)
         return false;
@@ -86,11 +87,11 @@ bool tcfg_load(const char *path, struct tcfg *out) {
     return true;
 }
 
-const cJSON *tcfg_section(const struct tcfg *c, const char *name) {
+const cJSON *target_config_section(const struct target_config *c, const char *name) {
     return cJSON_GetObjectItemCaseSensitive(c->root, name);
 }
 
-void tcfg_free(struct tcfg *c) {
+void target_config_free(struct target_config *c) {
     cJSON_Delete(c->root);
     c->root = NULL;
     c->name = NULL;

@@ -9,7 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-struct tcfg {
+struct target_config {
     char path[4096];
     char dir[4096]; /* directory of the file: relative paths inside resolve against it */
     const char *name;
@@ -17,14 +17,15 @@ struct tcfg {
 };
 
 /* Loads and checks the file. On error logs "PATH:LINE:COL: problem" and returns false. */
-bool tcfg_load(const char *path, struct tcfg *out);
+bool target_config_load(const char *path, struct target_config *out);
 
 /* Parses config text already in memory (origin names it in errors). */
-bool tcfg_parse(const char *text, size_t len, const char *origin, struct tcfg *out);
+bool target_config_parse(const char *text, size_t len, const char *origin,
+                         struct target_config *out);
 
 /* A top-level section, or NULL when absent. */
-const cJSON *tcfg_section(const struct tcfg *c, const char *name);
+const cJSON *target_config_section(const struct target_config *c, const char *name);
 
-void tcfg_free(struct tcfg *c);
+void target_config_free(struct target_config *c);
 
 #endif

@@ -24,7 +24,7 @@ static char *key_value(const char *k, const char *v) {
     return kv;
 }
 
-static bool check_entry(const struct tcfg *cfg, const char *variant, const cJSON *e) {
+static bool check_entry(const struct target_config *cfg, const char *variant, const cJSON *e) {
     if (!cJSON_IsString(e)) {
         fail_with("%s: variants.%s.env.%s: expected a string", cfg->path, variant, e->string);
         return false;
@@ -38,8 +38,8 @@ static bool check_entry(const struct tcfg *cfg, const char *variant, const cJSON
 }
 
 /* The variant's "env" object, or NULL after logging why there is none to read. */
-static const cJSON *env_object(const struct tcfg *cfg, const char *variant, bool *ok) {
-    const cJSON *vars = tcfg_section(cfg, "variants");
+static const cJSON *env_object(const struct target_config *cfg, const char *variant, bool *ok) {
+    const cJSON *vars = target_config_section(cfg, "variants");
     const cJSON *v = cJSON_IsObject(vars) ? cJSON_GetObjectItemCaseSensitive(vars, variant) : NULL;
     const cJSON *env = cJSON_GetObjectItemCaseSensitive(v, "env");
     *ok = false;
@@ -52,7 +52,8 @@ static const cJSON *env_object(const struct tcfg *cfg, const char *variant, bool
     return *ok ? env : NULL;
 }
 
-bool variant_env_load(const struct tcfg *cfg, const char *variant, struct variant_env *out) {
+bool variant_env_load(const struct target_config *cfg, const char *variant,
+                      struct variant_env *out) {
     bool ok;
     err[0] = '\0';
     const cJSON *env = env_object(cfg, variant, &ok), *e;

@@ -18,7 +18,8 @@ struct variant_env {
 /* Fills out with the env of `variant` in cfg. False (logged as "CONFIG: variants.NAME...:
  * problem") when the variant is missing, its env is not an object of strings, a key is
  * empty or holds '=', or memory runs out; out is then empty. */
-bool variant_env_load(const struct tcfg *cfg, const char *variant, struct variant_env *out);
+bool variant_env_load(const struct target_config *cfg, const char *variant,
+                      struct variant_env *out);
 
 void variant_env_free(struct variant_env *e);
 

@@ -20,8 +20,8 @@ const char *endpoints_body_name(enum sched_body_kind k) {
     return (unsigned)k < SCHED_BODY_COUNT ? body_names[k] : NULL;
 }
 
-/* tcfg_parse (fuzzing, tests) leaves the path empty; messages still need a file name. */
-static const char *origin_of(const struct tcfg *c) {
+/* target_config_parse (fuzzing, tests) leaves the path empty; messages still need a file name. */
+static const char *origin_of(const struct target_config *c) {
     return c->path[0] != '\0' ? c->path : "racefuzz.json";
 }
 
@@ -87,8 +87,8 @@ static bool load_param(const cJSON *p, const char *origin, struct sched_model *m
     return true;
 }
 
-static bool load_params(const struct tcfg *c, const char *origin, struct sched_model *m) {
-    const cJSON *svc = tcfg_section(c, "service");
+static bool load_params(const struct target_config *c, const char *origin, struct sched_model *m) {
+    const cJSON *svc = target_config_section(c, "service");
     const cJSON *pp = cJSON_GetObjectItemCaseSensitive(svc, "path_params");
     if (pp == NULL)
         return true;
@@ -300,8 +300,9 @@ static bool check_duplicates(const struct sched_model *m, const char *origin) {
     return true;
 }
 
-static bool load_endpoints(const struct tcfg *c, const char *origin, struct sched_model *m) {
-    const cJSON *arr = tcfg_section(c, "endpoints");
+static bool load_endpoints(const struct target_config *c, const char *origin,
+                           struct sched_model *m) {
+    const cJSON *arr = target_config_section(c, "endpoints");
     int n = cJSON_GetArraySize(arr);
     if (arr == NULL) {
         LOG_E("%s: no \"endpoints\": a schedule needs the target's HTTP endpoints "
@@ -327,7 +328,7 @@ static bool load_endpoints(const struct tcfg *c, const char *origin, struct sche
     return check_duplicates(m, origin);
 }
 
-bool endpoints_load(const struct tcfg *c, struct sched_model *out) {
+bool endpoints_load(const struct target_config *c, struct sched_model *out) {
     const char *origin = origin_of(c);
     memset(out, 0, sizeof(*out));
     if (load_params(c, origin, out) && load_endpoints(c, origin, out))

@@ -25,7 +25,7 @@
  * "racefuzz.json" for a config parsed from memory) and returns false with *out empty.
  * A config without "endpoints" is an error here: callers load the model only when a
  * schedule is needed. On success free *out with sched_model_free. */
-bool endpoints_load(const struct tcfg *c, struct sched_model *out);
+bool endpoints_load(const struct target_config *c, struct sched_model *out);
 
 /* Name of a body kind as the config spells it ("json"); NULL outside the enum. */
 const char *endpoints_body_name(enum sched_body_kind k);

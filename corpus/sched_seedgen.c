@@ -442,8 +442,9 @@ static void gen_free(struct gen *g) {
     free(g);
 }
 
-size_t sseed_one(const struct sched_model *m, const struct shape_set *shapes, enum sseed_kind kind,
-                 size_t anchor, uint64_t seed, uint8_t *out, size_t cap) {
+size_t sched_seedgen_one(const struct sched_model *m, const struct shape_set *shapes,
+                         enum sched_seedgen_kind kind, size_t anchor, uint64_t seed, uint8_t *out,
+                         size_t cap) {
     if ((unsigned)kind >= SSEED_KIND_COUNT || (anchor != SSEED_ANY && anchor >= m->neps))
         return 0;
     struct gen *g = gen_new(m, shapes, seed);
@@ -462,8 +463,8 @@ size_t sseed_one(const struct sched_model *m, const struct shape_set *shapes, en
     return n;
 }
 
-size_t sseed_endpoint(const struct sched_model *m, const struct shape_set *shapes, size_t ep,
-                      uint64_t seed, uint8_t *out, size_t cap) {
+size_t sched_seedgen_endpoint(const struct sched_model *m, const struct shape_set *shapes,
+                              size_t ep, uint64_t seed, uint8_t *out, size_t cap) {
     if (ep >= m->neps)
         return 0;
     struct gen *g = gen_new(m, shapes, seed);
@@ -498,10 +499,10 @@ static size_t *shuffled_deck(size_t n, struct rng *r) {
     return deck;
 }
 
-bool sseed_dir(const struct sched_model *m, const struct shape_set *shapes, uint64_t seed,
-               size_t count, const char *dir) {
-    static const enum sseed_kind cycle[] = {SSEED_SESSION, SSEED_RACE, SSEED_SESSION, SSEED_RACE,
-                                            SSEED_DELAYED};
+bool sched_seedgen_dir(const struct sched_model *m, const struct shape_set *shapes, uint64_t seed,
+                       size_t count, const char *dir) {
+    static const enum sched_seedgen_kind cycle[] = {SSEED_SESSION, SSEED_RACE, SSEED_SESSION,
+                                                    SSEED_RACE, SSEED_DELAYED};
     size_t *decks[SSEED_KIND_COUNT] = {NULL}, used[SSEED_KIND_COUNT] = {0};
     uint8_t *buf = malloc(SSEED_MAX_SEED);
     struct rng r;
@@ -515,11 +516,11 @@ bool sseed_dir(const struct sched_model *m, const struct shape_set *shapes, uint
     }
     for (size_t i = 0; ok && i < m->neps; i++)
         ok = write_seed(dir, i, buf,
-                        sseed_endpoint(m, shapes, i, rng_next(&r), buf, SSEED_MAX_SEED));
+                        sched_seedgen_endpoint(m, shapes, i, rng_next(&r), buf, SSEED_MAX_SEED));
     for (size_t i = 0; ok && i < count; i++) {
-        enum sseed_kind kind = cycle[i % (sizeof(cycle) / sizeof(cycle[0]))];
+        enum sched_seedgen_kind kind = cycle[i % (sizeof(cycle) / sizeof(cycle[0]))];
         size_t anchor = decks[kind][used[kind]++ % m->neps];
-        size_t n = sseed_one(m, shapes, kind, anchor, rng_next(&r), buf, SSEED_MAX_SEED);
+        size_t n = sched_seedgen_one(m, shapes, kind, anchor, rng_next(&r), buf, SSEED_MAX_SEED);
         ok = write_seed(dir, m->neps + i, buf, n);
     }
     for (int k = 0; k < SSEED_KIND_COUNT; k++)

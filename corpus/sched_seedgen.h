@@ -34,28 +34,29 @@
  * default -max_len is 4096. */
 #define SSEED_MAX_SEED 4096u
 
-enum sseed_kind { SSEED_SESSION = 0, SSEED_RACE, SSEED_DELAYED, SSEED_KIND_COUNT };
+enum sched_seedgen_kind { SSEED_SESSION = 0, SSEED_RACE, SSEED_DELAYED, SSEED_KIND_COUNT };
 
-/* sseed_one's anchor when any endpoint will do (drawn from the seed). */
+/* sched_seedgen_one's anchor when any endpoint will do (drawn from the seed). */
 #define SSEED_ANY ((size_t)-1)
 
 /* Writes one seed of the given kind built around endpoint m->eps[anchor] (a session's first
  * endpoint, the first racer); returns its size (at most cap), or 0 when the model has no
  * endpoint, kind or anchor is out of range, cap cannot hold one step, or memory runs out.
  * shapes may be NULL (frames bodies are then empty). */
-size_t sseed_one(const struct sched_model *m, const struct shape_set *shapes, enum sseed_kind kind,
-                 size_t anchor, uint64_t seed, uint8_t *out, size_t cap);
+size_t sched_seedgen_one(const struct sched_model *m, const struct shape_set *shapes,
+                         enum sched_seedgen_kind kind, size_t anchor, uint64_t seed, uint8_t *out,
+                         size_t cap);
 
 /* Writes a seed of endpoint m->eps[ep] alone: one step, lane 0. Same contract. */
-size_t sseed_endpoint(const struct sched_model *m, const struct shape_set *shapes, size_t ep,
-                      uint64_t seed, uint8_t *out, size_t cap);
+size_t sched_seedgen_endpoint(const struct sched_model *m, const struct shape_set *shapes,
+                              size_t ep, uint64_t seed, uint8_t *out, size_t cap);
 
 /* Writes m->neps + count seeds named seed-NNNN.bin into dir (created if needed),
  * atomically each: first one per endpoint in config order, so every endpoint is covered,
  * then `count` seeds cycling session, race, session, race, delayed, anchored on the
  * endpoints in a shuffled order. False (logged) when a file cannot be written or the
  * model has no endpoint. */
-bool sseed_dir(const struct sched_model *m, const struct shape_set *shapes, uint64_t seed,
-               size_t count, const char *dir);
+bool sched_seedgen_dir(const struct sched_model *m, const struct shape_set *shapes, uint64_t seed,
+                       size_t count, const char *dir);
 
 #endif

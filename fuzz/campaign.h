@@ -42,7 +42,7 @@ struct campaign_result {
 const char *campaign_engine_name(enum campaign_engine e);
 bool campaign_engine_parse(const char *name, enum campaign_engine *out);
 
-/* false when the engine could not run, or was stopped by an interrupt (pgrp_interrupted()
+/* false when the engine could not run, or was stopped by an interrupt (procgroup_interrupted()
  * then says which signal). */
 bool campaign_run(const struct campaign_opts *o, struct campaign_result *r);
 

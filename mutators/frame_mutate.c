@@ -16,7 +16,7 @@
 #define FMUT_ARENA_SLOTS (RF_MUT_STACK + 4)
 #define FMUT_ARENA_SLACK 256
 
-struct fmut {
+struct frame_mutate {
     struct frame frames[RF_MUT_MAX_FRAMES];
     size_t n;
     size_t total; /* serialized size of frames[0..n) */
@@ -24,9 +24,9 @@ struct fmut {
     size_t ndonor;
     struct mutate_common_bufs buf; /* input copies; the arena holds edited payloads */
     struct rng rng;
-    const struct fmut_opts *o;
+    const struct frame_mutate_opts *o;
     /* What the last call did, kept as op numbers: formatting names on every call would
-     * cost more than the mutation itself; fmut_describe() formats on demand. */
+     * cost more than the mutation itself; frame_mutate_describe() formats on demand. */
     uint8_t applied[RF_MUT_STACK + 1];
     size_t napplied;
     const char *extra; /* "lie_len", "crossover_cut", ... or NULL */
@@ -34,7 +34,7 @@ struct fmut {
     uint64_t counts[FMUT_OP_COUNT];
 };
 
-typedef bool (*fmut_op_fn)(struct fmut *m);
+typedef bool (*frame_mutate_op_fn)(struct frame_mutate *m);
 
 static const int8_t interesting8[] = {-128, -1, 0, 1, 16, 32, 64, 100, 127};
 static const int16_t interesting16[] = {-32768, -129, 128, 255, 256, 512, 1000, 1024, 4096, 32767};
@@ -43,18 +43,18 @@ static const int32_t interesting32[] = {INT32_MIN, -100663046, -32769,    32768,
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-struct fmut *fmut_new(void) {
-    return calloc(1, sizeof(struct fmut));
+struct frame_mutate *frame_mutate_new(void) {
+    return calloc(1, sizeof(struct frame_mutate));
 }
 
-void fmut_free(struct fmut *m) {
+void frame_mutate_free(struct frame_mutate *m) {
     if (m == NULL)
         return;
     mutate_common_free(&m->buf);
     free(m);
 }
 
-void fmut_default_opts(struct fmut_opts *o, size_t max_size) {
+void frame_mutate_default_opts(struct frame_mutate_opts *o, size_t max_size) {
     memset(o, 0, sizeof(*o));
     o->max_size = max_size;
     o->max_frame_len = RF_FRAME_MAX_LEN_DEFAULT;
@@ -63,11 +63,11 @@ void fmut_default_opts(struct fmut_opts *o, size_t max_size) {
 
 /* ---- working-set helpers ------------------------------------------------------------ */
 
-static size_t room(const struct fmut *m) {
+static size_t room(const struct frame_mutate *m) {
     return m->total < m->o->max_size ? m->o->max_size - m->total : 0;
 }
 
-static size_t pick_frame(struct fmut *m, size_t min_len) {
+static size_t pick_frame(struct frame_mutate *m, size_t min_len) {
     size_t start = rng_below(&m->rng, m->n);
     for (size_t k = 0; k < m->n; k++) {
         size_t i = (start + k) % m->n;
@@ -78,7 +78,7 @@ static size_t pick_frame(struct fmut *m, size_t min_len) {
 }
 
 /* Makes frame i's payload writable with `extra` spare bytes; NULL when the arena is full. */
-static uint8_t *edit_payload(struct fmut *m, size_t i, size_t extra) {
+static uint8_t *edit_payload(struct frame_mutate *m, size_t i, size_t extra) {
     size_t need = (size_t)m->frames[i].len + extra;
     if (m->buf.arena_cap - m->buf.arena_used < need)
         return NULL;
@@ -90,12 +90,12 @@ static uint8_t *edit_payload(struct fmut *m, size_t i, size_t extra) {
     return p;
 }
 
-static void set_len(struct fmut *m, size_t i, size_t len) {
+static void set_len(struct frame_mutate *m, size_t i, size_t len) {
     m->total = m->total - m->frames[i].len + len;
     m->frames[i].len = (uint32_t)len;
 }
 
-static bool insert_view(struct fmut *m, size_t at, struct frame f) {
+static bool insert_view(struct frame_mutate *m, size_t at, struct frame f) {
     if (m->n >= RF_MUT_MAX_FRAMES || room(m) < FRAME_HEADER_LEN + (size_t)f.len)
         return false;
     bytes_move(&m->frames[at + 1], &m->frames[at], (m->n - at) * sizeof(struct frame));
@@ -105,7 +105,7 @@ static bool insert_view(struct fmut *m, size_t at, struct frame f) {
     return true;
 }
 
-static struct frame remove_view(struct fmut *m, size_t at) {
+static struct frame remove_view(struct frame_mutate *m, size_t at) {
     struct frame f = m->frames[at];
     bytes_move(&m->frames[at], &m->frames[at + 1], (m->n - at - 1) * sizeof(struct frame));
     m->n--;
@@ -128,7 +128,7 @@ static uint32_t load_le(const uint8_t *p, size_t width) {
 /* ---- payload operations: each keeps every frame length consistent ------------------- */
 
 /* Common prologue: a frame of at least min_len bytes, made writable in place. */
-static uint8_t *payload_for_edit(struct fmut *m, size_t min_len, size_t *idx) {
+static uint8_t *payload_for_edit(struct frame_mutate *m, size_t min_len, size_t *idx) {
     size_t i = pick_frame(m, min_len);
     if (i == SIZE_MAX)
         return NULL;
@@ -136,7 +136,7 @@ static uint8_t *payload_for_edit(struct fmut *m, size_t min_len, size_t *idx) {
     return edit_payload(m, i, 0);
 }
 
-static bool op_flip_bit(struct fmut *m) {
+static bool op_flip_bit(struct frame_mutate *m) {
     size_t i;
     uint8_t *p = payload_for_edit(m, 1, &i);
     if (p == NULL)
@@ -145,7 +145,7 @@ static bool op_flip_bit(struct fmut *m) {
     return true;
 }
 
-static bool op_set_interesting8(struct fmut *m) {
+static bool op_set_interesting8(struct frame_mutate *m) {
     size_t i;
     uint8_t *p = payload_for_edit(m, 1, &i);
     if (p == NULL)
@@ -155,7 +155,7 @@ static bool op_set_interesting8(struct fmut *m) {
     return true;
 }
 
-static bool op_set_random_byte(struct fmut *m) {
+static bool op_set_random_byte(struct frame_mutate *m) {
     size_t i;
     uint8_t *p = payload_for_edit(m, 1, &i);
     if (p == NULL)
@@ -165,7 +165,7 @@ static bool op_set_random_byte(struct fmut *m) {
 }
 
 /* Adds or subtracts 1..35 (AFL's ARITH_MAX) to a little-endian integer of `width` bytes. */
-static bool arith_le(struct fmut *m, size_t width) {
+static bool arith_le(struct frame_mutate *m, size_t width) {
     size_t i;
     uint8_t *p = payload_for_edit(m, width, &i);
     if (p == NULL)
@@ -177,15 +177,15 @@ static bool arith_le(struct fmut *m, size_t width) {
     return true;
 }
 
-static bool op_arith_le16(struct fmut *m) {
+static bool op_arith_le16(struct frame_mutate *m) {
     return arith_le(m, 2);
 }
 
-static bool op_arith_le32(struct fmut *m) {
+static bool op_arith_le32(struct frame_mutate *m) {
     return arith_le(m, 4);
 }
 
-static bool set_interesting_le(struct fmut *m, size_t width) {
+static bool set_interesting_le(struct frame_mutate *m, size_t width) {
     size_t i;
     uint8_t *p = payload_for_edit(m, width, &i);
     if (p == NULL)
@@ -197,17 +197,17 @@ static bool set_interesting_le(struct fmut *m, size_t width) {
     return true;
 }
 
-static bool op_set_interesting16(struct fmut *m) {
+static bool op_set_interesting16(struct frame_mutate *m) {
     return set_interesting_le(m, 2);
 }
 
-static bool op_set_interesting32(struct fmut *m) {
+static bool op_set_interesting32(struct frame_mutate *m) {
     return set_interesting_le(m, 4);
 }
 
 /* Writes, at a random offset, the number of bytes that follow the field: the usual
  * shape of an inner TLV length. Nested lengths that agree are what byte mutators miss. */
-static bool op_set_inner_len(struct fmut *m) {
+static bool op_set_inner_len(struct frame_mutate *m) {
     static const size_t widths[] = {1, 2, 4};
     size_t width = widths[rng_below(&m->rng, COUNT_OF(widths))];
     size_t i;
@@ -220,7 +220,7 @@ static bool op_set_inner_len(struct fmut *m) {
     return true;
 }
 
-static bool op_insert_bytes(struct fmut *m) {
+static bool op_insert_bytes(struct frame_mutate *m) {
     size_t max_n = room(m) < 16 ? room(m) : 16;
     size_t i = m->n > 0 ? rng_below(&m->rng, m->n) : SIZE_MAX;
     if (i == SIZE_MAX || max_n == 0)
@@ -240,7 +240,7 @@ static bool op_insert_bytes(struct fmut *m) {
     return true;
 }
 
-static bool op_erase_bytes(struct fmut *m) {
+static bool op_erase_bytes(struct frame_mutate *m) {
     size_t i;
     uint8_t *p = payload_for_edit(m, 1, &i);
     if (p == NULL)
@@ -253,7 +253,7 @@ static bool op_erase_bytes(struct fmut *m) {
     return true;
 }
 
-static bool op_copy_within(struct fmut *m) {
+static bool op_copy_within(struct frame_mutate *m) {
     size_t i;
     uint8_t *p = payload_for_edit(m, 2, &i);
     if (p == NULL)
@@ -266,14 +266,14 @@ static bool op_copy_within(struct fmut *m) {
     return true;
 }
 
-static const struct dict_token *pick_token(struct fmut *m) {
+static const struct dict_token *pick_token(struct frame_mutate *m) {
     const struct dict *d = m->o->dict;
     if (d == NULL || d->count == 0)
         return NULL;
     return &d->tokens[rng_below(&m->rng, d->count)];
 }
 
-static bool op_dict_insert(struct fmut *m) {
+static bool op_dict_insert(struct frame_mutate *m) {
     const struct dict_token *t = pick_token(m);
     if (t == NULL || m->n == 0 || room(m) < t->len)
         return false;
@@ -289,7 +289,7 @@ static bool op_dict_insert(struct fmut *m) {
     return true;
 }
 
-static bool op_dict_overwrite(struct fmut *m) {
+static bool op_dict_overwrite(struct frame_mutate *m) {
     const struct dict_token *t = pick_token(m);
     size_t i;
     if (t == NULL)
@@ -301,7 +301,7 @@ static bool op_dict_overwrite(struct fmut *m) {
     return true;
 }
 
-static bool op_engine_bytes(struct fmut *m) {
+static bool op_engine_bytes(struct frame_mutate *m) {
     if (m->o->engine_mutate == NULL || m->n == 0)
         return false;
     size_t i = rng_below(&m->rng, m->n);
@@ -328,7 +328,7 @@ static bool op_engine_bytes(struct fmut *m) {
 
 /* ---- frame operations ---------------------------------------------------------------- */
 
-static bool op_insert_frame(struct fmut *m) {
+static bool op_insert_frame(struct frame_mutate *m) {
     const struct dict_token *t = pick_token(m);
     size_t at = rng_below(&m->rng, m->n + 1);
     if (t != NULL && rng_one_in(&m->rng, 2))
@@ -345,14 +345,14 @@ static bool op_insert_frame(struct fmut *m) {
     return true;
 }
 
-static bool op_delete_frame(struct fmut *m) {
+static bool op_delete_frame(struct frame_mutate *m) {
     if (m->n < 2)
         return false;
     remove_view(m, rng_below(&m->rng, m->n));
     return true;
 }
 
-static bool op_duplicate_frame(struct fmut *m) {
+static bool op_duplicate_frame(struct frame_mutate *m) {
     if (m->n == 0)
         return false;
     size_t i = rng_below(&m->rng, m->n);
@@ -360,7 +360,7 @@ static bool op_duplicate_frame(struct fmut *m) {
     return insert_view(m, at, m->frames[i]);
 }
 
-static bool op_swap_frames(struct fmut *m) {
+static bool op_swap_frames(struct frame_mutate *m) {
     if (m->n < 2)
         return false;
     size_t a = rng_below(&m->rng, m->n), b = rng_below(&m->rng, m->n - 1);
@@ -372,7 +372,7 @@ static bool op_swap_frames(struct fmut *m) {
     return true;
 }
 
-static bool op_move_frame(struct fmut *m) {
+static bool op_move_frame(struct frame_mutate *m) {
     if (m->n < 2)
         return false;
     struct frame f = remove_view(m, rng_below(&m->rng, m->n));
@@ -380,7 +380,7 @@ static bool op_move_frame(struct fmut *m) {
 }
 
 /* Replaces a run of our frames with a run of the donor's, or inserts the run. */
-static bool op_splice_frames(struct fmut *m) {
+static bool op_splice_frames(struct frame_mutate *m) {
     if (m->ndonor == 0)
         return false;
     size_t a = rng_below(&m->rng, m->ndonor);
@@ -398,8 +398,8 @@ static bool op_splice_frames(struct fmut *m) {
 
 static const struct {
     const char *name;
-    fmut_op_fn fn;
-} fmut_ops[FMUT_OP_COUNT] = {
+    frame_mutate_op_fn fn;
+} frame_mutate_ops[FMUT_OP_COUNT] = {
     [FMUT_FLIP_BIT] = {"flip_bit", op_flip_bit},
     [FMUT_SET_INTERESTING8] = {"interesting8", op_set_interesting8},
     [FMUT_SET_RANDOM_BYTE] = {"random_byte", op_set_random_byte},
@@ -422,11 +422,11 @@ static const struct {
     [FMUT_SPLICE_FRAMES] = {"splice_frames", op_splice_frames},
 };
 
-const char *fmut_op_name(enum fmut_op op) {
-    return (unsigned)op < FMUT_OP_COUNT ? fmut_ops[op].name : "?";
+const char *frame_mutate_op_name(enum frame_mutate_op op) {
+    return (unsigned)op < FMUT_OP_COUNT ? frame_mutate_ops[op].name : "?";
 }
 
-const uint64_t *fmut_op_counts(const struct fmut *m) {
+const uint64_t *frame_mutate_op_counts(const struct frame_mutate *m) {
     return m->counts;
 }
 
@@ -435,10 +435,10 @@ static void desc_add(char *buf, size_t cap, const char *name) {
     snprintf(buf + used, cap - used, "%s%s", used > 0 ? "," : "", name);
 }
 
-const char *fmut_describe(struct fmut *m) {
+const char *frame_mutate_describe(struct frame_mutate *m) {
     m->desc[0] = '\0';
     for (size_t i = 0; i < m->napplied; i++)
-        desc_add(m->desc, sizeof(m->desc), fmut_ops[m->applied[i]].name);
+        desc_add(m->desc, sizeof(m->desc), frame_mutate_ops[m->applied[i]].name);
     if (m->extra != NULL)
         desc_add(m->desc, sizeof(m->desc), m->extra);
     return m->desc;
@@ -447,8 +447,8 @@ const char *fmut_describe(struct fmut *m) {
 /* ---- driver ---------------------------------------------------------------------------- */
 
 /* Copies the inputs (they may alias out), splits them, and sizes the arena. */
-static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, size_t in_size,
-                 const uint8_t *in2, size_t in2_size, uint64_t seed) {
+static bool load(struct frame_mutate *m, const struct frame_mutate_opts *o, const uint8_t *in,
+                 size_t in_size, const uint8_t *in2, size_t in2_size, uint64_t seed) {
     m->o = o;
     rng_seed(&m->rng, seed);
     m->napplied = 0;
@@ -468,7 +468,7 @@ static bool load(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, s
 
 /* Makes an over-long input fit: drops trailing frames while that still leaves one, then
  * cuts the tail of the last payload, so an oversized input is mutated, not replaced. */
-static void fit(struct fmut *m) {
+static void fit(struct frame_mutate *m) {
     while (m->n > 1 && m->total - FRAME_HEADER_LEN - m->frames[m->n - 1].len >= m->o->max_size)
         remove_view(m, m->n - 1);
     if (m->n > 0 && m->total > m->o->max_size) {
@@ -480,10 +480,10 @@ static void fit(struct fmut *m) {
     }
 }
 
-static void apply_one(struct fmut *m) {
+static void apply_one(struct frame_mutate *m) {
     for (int attempt = 0; attempt < 16; attempt++) {
-        enum fmut_op op = (enum fmut_op)rng_below(&m->rng, FMUT_OP_COUNT);
-        if (fmut_ops[op].fn(m)) {
+        enum frame_mutate_op op = (enum frame_mutate_op)rng_below(&m->rng, FMUT_OP_COUNT);
+        if (frame_mutate_ops[op].fn(m)) {
             m->counts[op]++;
             if (m->napplied < sizeof(m->applied))
                 m->applied[m->napplied++] = (uint8_t)op;
@@ -493,12 +493,12 @@ static void apply_one(struct fmut *m) {
 }
 
 /* Overwrites one frame header with a length that disagrees with its payload. */
-static void lie_about_length(struct fmut *m, uint8_t *out) {
+static void lie_about_length(struct frame_mutate *m, uint8_t *out) {
     size_t i = rng_below(&m->rng, m->n), off = 0;
     for (size_t k = 0; k < i; k++)
         off += FRAME_HEADER_LEN + m->frames[k].len;
     uint32_t len = m->frames[i].len, lie;
-    switch ((enum fmut_lie)rng_below(&m->rng, FMUT_LIE_COUNT)) {
+    switch ((enum frame_mutate_lie)rng_below(&m->rng, FMUT_LIE_COUNT)) {
     case FMUT_LIE_ZERO:
         lie = 0;
         break;
@@ -518,7 +518,7 @@ static void lie_about_length(struct fmut *m, uint8_t *out) {
 
 /* Recomputes the declared lengths and checksums in every frame of the serialized output
  * (not the schedule frame, when the input starts with one). */
-static void apply_fixups(struct fmut *m, uint8_t *out) {
+static void apply_fixups(struct frame_mutate *m, uint8_t *out) {
     size_t off = 0;
     for (size_t i = 0; i < m->n; i++) {
         if (i > 0 || !m->o->skip_first)
@@ -527,7 +527,7 @@ static void apply_fixups(struct fmut *m, uint8_t *out) {
     }
 }
 
-static size_t emit(struct fmut *m, uint8_t *out, bool may_lie) {
+static size_t emit(struct frame_mutate *m, uint8_t *out, bool may_lie) {
     if (m->n == 0) {
         /* An empty stream is valid but useless to a decoder: emit one empty frame. */
         if (m->o->max_size < FRAME_HEADER_LEN)
@@ -543,8 +543,9 @@ static size_t emit(struct fmut *m, uint8_t *out, bool may_lie) {
     return n;
 }
 
-size_t fmut_mutate(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, size_t in_size,
-                   const uint8_t *in2, size_t in2_size, uint8_t *out, uint64_t seed) {
+size_t frame_mutate_mutate(struct frame_mutate *m, const struct frame_mutate_opts *o,
+                           const uint8_t *in, size_t in_size, const uint8_t *in2, size_t in2_size,
+                           uint8_t *out, uint64_t seed) {
     if (!load(m, o, in, in_size, in2, in2_size, seed))
         return 0;
     fit(m);
@@ -554,9 +555,9 @@ size_t fmut_mutate(struct fmut *m, const struct fmut_opts *o, const uint8_t *in,
     return emit(m, out, true);
 }
 
-size_t fmut_crossover(struct fmut *m, const struct fmut_opts *o, const uint8_t *in1,
-                      size_t in1_size, const uint8_t *in2, size_t in2_size, uint8_t *out,
-                      uint64_t seed) {
+size_t frame_mutate_crossover(struct frame_mutate *m, const struct frame_mutate_opts *o,
+                              const uint8_t *in1, size_t in1_size, const uint8_t *in2,
+                              size_t in2_size, uint8_t *out, uint64_t seed) {
     if (!load(m, o, in1, in1_size, in2, in2_size, seed))
         return 0;
     fit(m);

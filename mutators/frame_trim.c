@@ -13,12 +13,12 @@ static int32_t bit_length(uint32_t v) {
 }
 
 /* Re-splits the accepted buffer after it changed. */
-static void resplit(struct ftrim *t) {
+static void resplit(struct frame_trim *t) {
     t->n = frame_split_lenient(t->buf, t->size, UINT32_MAX, t->frames, RF_MUT_MAX_FRAMES);
 }
 
 /* Moves to the next trial that is possible, or to FTRIM_DONE. */
-static void advance(struct ftrim *t) {
+static void advance(struct frame_trim *t) {
     for (;;) {
         if (t->phase == FTRIM_DROP_FRAMES) {
             if (t->n > 1 && t->idx > 0) {
@@ -40,12 +40,12 @@ static void advance(struct ftrim *t) {
     }
 }
 
-int32_t ftrim_init(struct ftrim *t, const uint8_t *buf, size_t size, uint32_t max_len) {
+int32_t frame_trim_init(struct frame_trim *t, const uint8_t *buf, size_t size, uint32_t max_len) {
     memset(t, 0, sizeof(*t));
     t->buf = malloc(size + FRAME_HEADER_LEN);
     t->cand = malloc(size + FRAME_HEADER_LEN);
     if (t->buf == NULL || t->cand == NULL) {
-        ftrim_free(t);
+        frame_trim_free(t);
         return -1;
     }
     /* Normalise once so every later candidate is well-formed and no larger. */
@@ -68,7 +68,7 @@ int32_t ftrim_init(struct ftrim *t, const uint8_t *buf, size_t size, uint32_t ma
     return t->steps;
 }
 
-size_t ftrim_candidate(struct ftrim *t, const uint8_t **out) {
+size_t frame_trim_candidate(struct frame_trim *t, const uint8_t **out) {
     struct frame saved = t->n > 0 ? t->frames[t->idx < t->n ? t->idx : 0] : (struct frame){0};
     *out = t->cand;
     if (t->phase == FTRIM_DROP_FRAMES) {
@@ -89,7 +89,7 @@ size_t ftrim_candidate(struct ftrim *t, const uint8_t **out) {
     return t->cand_size;
 }
 
-int32_t ftrim_result(struct ftrim *t, bool success) {
+int32_t frame_trim_result(struct frame_trim *t, bool success) {
     if (t->phase == FTRIM_DONE)
         return t->steps;
     t->step++;
@@ -108,12 +108,12 @@ int32_t ftrim_result(struct ftrim *t, bool success) {
     return t->step;
 }
 
-const uint8_t *ftrim_accepted(const struct ftrim *t, size_t *size) {
+const uint8_t *frame_trim_accepted(const struct frame_trim *t, size_t *size) {
     *size = t->size;
     return t->buf;
 }
 
-void ftrim_free(struct ftrim *t) {
+void frame_trim_free(struct frame_trim *t) {
     free(t->buf);
     free(t->cand);
     t->buf = NULL;

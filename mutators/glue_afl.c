@@ -18,14 +18,14 @@
 #define RF_EXPORT __attribute__((visibility("default")))
 
 struct afl_glue {
-    struct fmut *mut;
-    struct fmut_opts opts;
+    struct frame_mutate *mut;
+    struct frame_mutate_opts opts;
     struct dict dict;
     struct fixup_list fixups;
     struct rng rng; /* per-call seeds, derived from afl-fuzz's -s seed */
     uint8_t *out;
     size_t out_cap;
-    struct ftrim trim;
+    struct frame_trim trim;
     bool trimming;
     char desc[256]; /* afl_custom_describe's answer; lives as long as the instance */
 };
@@ -35,7 +35,8 @@ RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
     struct afl_glue *g = calloc(1, sizeof(*g));
     if (g == NULL)
         return NULL;
-    if (!mutator_env_load(&g->opts, &g->dict, &g->fixups) || (g->mut = fmut_new()) == NULL) {
+    if (!mutator_env_load(&g->opts, &g->dict, &g->fixups) ||
+        (g->mut = frame_mutate_new()) == NULL) {
         free(g);
         return NULL;
     }
@@ -49,31 +50,32 @@ RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint
     if (!afl_glue_out_buf(&g->out, &g->out_cap, max_size, buf, out_buf))
         return buf_size;
     g->opts.max_size = max_size;
-    return fmut_mutate(g->mut, &g->opts, buf, buf_size, add_buf, add_buf_size, g->out,
-                       rng_next(&g->rng));
+    return frame_mutate_mutate(g->mut, &g->opts, buf, buf_size, add_buf, add_buf_size, g->out,
+                               rng_next(&g->rng));
 }
 
 RF_EXPORT const char *afl_custom_describe(void *data, size_t max_description_len) {
     struct afl_glue *g = data;
-    return afl_glue_describe(g->desc, sizeof(g->desc), fmut_describe(g->mut), max_description_len);
+    return afl_glue_describe(g->desc, sizeof(g->desc), frame_mutate_describe(g->mut),
+                             max_description_len);
 }
 
 RF_EXPORT int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size) {
     struct afl_glue *g = data;
     if (g->trimming)
-        ftrim_free(&g->trim);
+        frame_trim_free(&g->trim);
     g->trimming = true;
-    return ftrim_init(&g->trim, buf, buf_size, g->opts.max_frame_len);
+    return frame_trim_init(&g->trim, buf, buf_size, g->opts.max_frame_len);
 }
 
 RF_EXPORT size_t afl_custom_trim(void *data, uint8_t **out_buf) {
     struct afl_glue *g = data;
-    return ftrim_candidate(&g->trim, (const uint8_t **)out_buf);
+    return frame_trim_candidate(&g->trim, (const uint8_t **)out_buf);
 }
 
 RF_EXPORT int32_t afl_custom_post_trim(void *data, unsigned char success) {
     struct afl_glue *g = data;
-    return ftrim_result(&g->trim, success != 0);
+    return frame_trim_result(&g->trim, success != 0);
 }
 
 RF_EXPORT void afl_custom_deinit(void *data) {
@@ -81,8 +83,8 @@ RF_EXPORT void afl_custom_deinit(void *data) {
     if (g == NULL)
         return;
     if (g->trimming)
-        ftrim_free(&g->trim);
-    fmut_free(g->mut);
+        frame_trim_free(&g->trim);
+    frame_mutate_free(g->mut);
     free(g->out);
     free(g);
 }

@@ -10,8 +10,8 @@
 #include "log.h"
 #include "mutator_env.h"
 
-static struct fmut *glue_mut;
-static struct fmut_opts glue_opts;
+static struct frame_mutate *glue_mut;
+static struct frame_mutate_opts glue_opts;
 static struct dict glue_dict;
 static struct fixup_list glue_fixups;
 
@@ -22,13 +22,13 @@ static size_t glue_engine_mutate(uint8_t *data, size_t size, size_t max_size, vo
 
 /* Settings come from the environment once; a bad setting stops the run at start-up
  * rather than fuzzing with something the user did not ask for. */
-static struct fmut *glue_get(size_t max_size) {
+static struct frame_mutate *glue_get(size_t max_size) {
     if (glue_mut == NULL) {
         glue_opts.max_size = max_size;
         if (!mutator_env_load(&glue_opts, &glue_dict, &glue_fixups))
             abort();
         glue_opts.engine_mutate = glue_engine_mutate;
-        glue_mut = fmut_new();
+        glue_mut = frame_mutate_new();
         if (glue_mut == NULL) {
             LOG_E("out of memory creating the frame mutator");
             abort();
@@ -39,13 +39,13 @@ static struct fmut *glue_get(size_t max_size) {
 }
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed) {
-    struct fmut *m = glue_get(max_size);
-    return fmut_mutate(m, &glue_opts, data, size, NULL, 0, data, seed);
+    struct frame_mutate *m = glue_get(max_size);
+    return frame_mutate_mutate(m, &glue_opts, data, size, NULL, 0, data, seed);
 }
 
 size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2,
                                  size_t size2, uint8_t *out, size_t max_out_size,
                                  unsigned int seed) {
-    struct fmut *m = glue_get(max_out_size);
-    return fmut_crossover(m, &glue_opts, data1, size1, data2, size2, out, seed);
+    struct frame_mutate *m = glue_get(max_out_size);
+    return frame_mutate_crossover(m, &glue_opts, data1, size1, data2, size2, out, seed);
 }

@@ -30,6 +30,6 @@
  * seen in responses; it is thread-safe and copies the bytes. Once the param holds
  * SCHED_MODEL_MAX_VALUES ids, new ones are ignored. Aborts, like the glue's start-up, when
  * the environment is malformed. */
-void smut_glue_learn_id(const char *id, size_t len);
+void glue_sched_learn_id(const char *id, size_t len);
 
 #endif

@@ -29,7 +29,7 @@ struct sched_trim {
 
 struct afl_sched_glue {
     struct glue_sched_env env;
-    struct smut *mut;
+    struct schedule_mutate *mut;
     struct rng rng; /* per-call seeds, derived from afl-fuzz's -s seed */
     uint8_t *out;
     size_t out_cap;
@@ -50,7 +50,7 @@ RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
     struct afl_sched_glue *g = calloc(1, sizeof(*g));
     if (g == NULL)
         return NULL;
-    if (!glue_sched_env_load(&g->env) || (g->mut = smut_new()) == NULL)
+    if (!glue_sched_env_load(&g->env) || (g->mut = schedule_mutate_new()) == NULL)
         goto fail;
     rng_seed(&g->rng, seed);
     return g;
@@ -66,13 +66,14 @@ RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint
     if (!afl_glue_out_buf(&g->out, &g->out_cap, max_size, buf, out_buf))
         return buf_size;
     g->env.opts.max_size = max_size;
-    return smut_mutate(g->mut, &g->env.opts, buf, buf_size, add_buf, add_buf_size, g->out,
-                       rng_next(&g->rng));
+    return schedule_mutate_mutate(g->mut, &g->env.opts, buf, buf_size, add_buf, add_buf_size,
+                                  g->out, rng_next(&g->rng));
 }
 
 RF_EXPORT const char *afl_custom_describe(void *data, size_t max_description_len) {
     struct afl_sched_glue *g = data;
-    return afl_glue_describe(g->desc, sizeof(g->desc), smut_describe(g->mut), max_description_len);
+    return afl_glue_describe(g->desc, sizeof(g->desc), schedule_mutate_describe(g->mut),
+                             max_description_len);
 }
 
 /* One candidate per step, from the last step to the first; 0 (no trimming) for an input
@@ -131,7 +132,7 @@ RF_EXPORT void afl_custom_deinit(void *data) {
     if (g == NULL)
         return;
     trim_free(&g->trim);
-    smut_free(g->mut);
+    schedule_mutate_free(g->mut);
     glue_sched_env_free(&g->env);
     free(g->out);
     free(g);

@@ -36,7 +36,7 @@ bool glue_sched_env_load(struct glue_sched_env *e) {
     if (!mutator_env_load(&e->frame_opts, &e->dict, &e->fixups) ||
         !load_invalid_one_in(&invalid_one_in) || !load_model(&e->model))
         return false;
-    smut_default_opts(&e->opts, 0);
+    schedule_mutate_default_opts(&e->opts, 0);
     e->opts.model = &e->model;
     e->opts.frame_opts = &e->frame_opts;
     e->opts.dict = &e->dict;

@@ -13,8 +13,8 @@
 
 /* Everything the glue loads; opts points into the rest, so the struct must not move. */
 struct glue_sched_env {
-    struct smut_opts opts;
-    struct fmut_opts frame_opts;
+    struct schedule_mutate_opts opts;
+    struct frame_mutate_opts frame_opts;
     struct dict dict;
     struct fixup_list fixups;
     struct sched_model model;

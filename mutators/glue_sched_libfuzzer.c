@@ -11,8 +11,8 @@
 #include "log.h"
 
 static struct glue_sched_env glue_env;
-static struct smut *glue_mut;
-/* smut_glue_learn_id runs on the target's threads, the mutator on libFuzzer's: the model
+static struct schedule_mutate *glue_mut;
+/* glue_sched_learn_id runs on the target's threads, the mutator on libFuzzer's: the model
  * changes only under this lock, and the mutator reads it under the lock too. */
 static mtx_t glue_lock;
 static once_flag glue_lock_once = ONCE_FLAG_INIT;
@@ -36,13 +36,13 @@ static size_t glue_engine_mutate(uint8_t *data, size_t size, size_t max_size, vo
 
 /* Settings come from the environment once; a bad setting stops the run at start-up rather
  * than fuzzing with something the user did not ask for. Called with glue_lock held. */
-static struct smut *glue_get(size_t max_size) {
+static struct schedule_mutate *glue_get(size_t max_size) {
     if (glue_mut == NULL) {
         if (!glue_sched_env_load(&glue_env))
             abort();
         glue_env.opts.engine_mutate = glue_engine_mutate;
         glue_env.frame_opts.engine_mutate = glue_engine_mutate;
-        glue_mut = smut_new();
+        glue_mut = schedule_mutate_new();
         if (glue_mut == NULL) {
             LOG_E("out of memory creating the schedule mutator");
             abort();
@@ -54,8 +54,8 @@ static struct smut *glue_get(size_t max_size) {
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed) {
     glue_enter();
-    struct smut *m = glue_get(max_size);
-    size_t n = smut_mutate(m, &glue_env.opts, data, size, NULL, 0, data, seed);
+    struct schedule_mutate *m = glue_get(max_size);
+    size_t n = schedule_mutate_mutate(m, &glue_env.opts, data, size, NULL, 0, data, seed);
     mtx_unlock(&glue_lock);
     return n;
 }
@@ -64,13 +64,13 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
                                  size_t size2, uint8_t *out, size_t max_out_size,
                                  unsigned int seed) {
     glue_enter();
-    struct smut *m = glue_get(max_out_size);
-    size_t n = smut_crossover(m, &glue_env.opts, data1, size1, data2, size2, out, seed);
+    struct schedule_mutate *m = glue_get(max_out_size);
+    size_t n = schedule_mutate_crossover(m, &glue_env.opts, data1, size1, data2, size2, out, seed);
     mtx_unlock(&glue_lock);
     return n;
 }
 
-void smut_glue_learn_id(const char *id, size_t len) {
+void glue_sched_learn_id(const char *id, size_t len) {
     glue_enter();
     glue_get(glue_env.opts.max_size);
     if (len > 0 && !sched_model_add_value(&glue_env.model, "id", id, len))

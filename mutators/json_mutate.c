@@ -13,14 +13,14 @@
 
 /* One parsed body: its nodes in document order, each with its parent (NULL for the root). */
 struct jdoc {
-    const struct jmut_src *s;
+    const struct json_mutate_src *s;
     cJSON *root;
     cJSON *nodes[RF_SMUT_MAX_JSON_NODES];
     cJSON *parents[RF_SMUT_MAX_JSON_NODES];
     size_t n;
 };
 
-typedef bool (*jmut_edit_fn)(struct jdoc *d);
+typedef bool (*json_mutate_edit_fn)(struct jdoc *d);
 
 /* Boundaries of the integer widths services decode into, and doubles that lose precision
  * or overflow them (2^53 + 1 is where float64 ids stop being exact). */
@@ -402,8 +402,8 @@ static bool edit_drop_element(struct jdoc *d) {
 
 static const struct {
     const char *name;
-    jmut_edit_fn fn;
-} jmut_edits[JMUT_EDIT_COUNT] = {
+    json_mutate_edit_fn fn;
+} json_mutate_edits[JMUT_EDIT_COUNT] = {
     [JMUT_NUMBER] = {"number", edit_number},
     [JMUT_STRING] = {"string", edit_string},
     [JMUT_BOOL] = {"bool", edit_bool},
@@ -416,8 +416,8 @@ static const struct {
     [JMUT_DROP_ELEMENT] = {"drop_element", edit_drop_element},
 };
 
-const char *jmut_edit_name(enum jmut_edit e) {
-    return (unsigned)e < JMUT_EDIT_COUNT ? jmut_edits[e].name : "?";
+const char *json_mutate_edit_name(enum json_mutate_edit e) {
+    return (unsigned)e < JMUT_EDIT_COUNT ? json_mutate_edits[e].name : "?";
 }
 
 /* cJSON accepts trailing bytes after the value; a body is JSON only when none follow. */
@@ -434,8 +434,8 @@ static cJSON *parse_exact(const uint8_t *text, size_t len) {
     return root;
 }
 
-size_t jmut_mutate(const struct jmut_src *s, const uint8_t *text, size_t len, uint8_t *out,
-                   size_t cap, enum jmut_edit *edit) {
+size_t json_mutate_mutate(const struct json_mutate_src *s, const uint8_t *text, size_t len,
+                          uint8_t *out, size_t cap, enum json_mutate_edit *edit) {
     struct jdoc d = {.s = s, .root = parse_exact(text, len)};
     if (d.root == NULL)
         return 0;
@@ -443,8 +443,8 @@ size_t jmut_mutate(const struct jmut_src *s, const uint8_t *text, size_t len, ui
     for (int attempt = 0; attempt < 8 && !done; attempt++) {
         d.n = 0;
         collect(&d, d.root, NULL);
-        *edit = (enum jmut_edit)rng_below(s->rng, JMUT_EDIT_COUNT);
-        done = jmut_edits[*edit].fn(&d);
+        *edit = (enum json_mutate_edit)rng_below(s->rng, JMUT_EDIT_COUNT);
+        done = json_mutate_edits[*edit].fn(&d);
     }
     char *printed = done ? cJSON_PrintUnformatted(d.root) : NULL;
     size_t n = printed != NULL ? strlen(printed) : 0;
@@ -481,7 +481,7 @@ static void break_once(struct rng *r, uint8_t *buf, size_t *len, size_t cap) {
     }
 }
 
-bool jmut_break(struct rng *r, uint8_t *buf, size_t *len, size_t cap) {
+bool json_mutate_break(struct rng *r, uint8_t *buf, size_t *len, size_t cap) {
     for (int attempt = 0; attempt < 8 && *len > 0; attempt++) {
         break_once(r, buf, len, cap);
         cJSON *still = parse_exact(buf, *len);

@@ -14,7 +14,7 @@
 #include "rng.h"
 #include "sched_model.h"
 
-enum jmut_edit {
+enum json_mutate_edit {
     JMUT_NUMBER,       /* interesting / boundary / sign / arithmetic */
     JMUT_STRING,       /* dict token, model value or learned id, empty, long, engine bytes */
     JMUT_BOOL,         /* flip, or a value becomes a bool */
@@ -29,23 +29,23 @@ enum jmut_edit {
 };
 
 /* Where values come from; every pointer may be NULL. */
-struct jmut_src {
+struct json_mutate_src {
     struct rng *rng;
     const struct dict *dict;
     const struct sched_model *model; /* param names become keys, param values strings */
-    fmut_engine_fn engine_mutate;
+    frame_mutate_engine_fn engine_mutate;
     void *engine_arg;
 };
 
 /* Parses text[0..len), applies one edit and prints into out (capacity cap). Returns the
  * printed length and sets *edit; 0 when the text is not JSON or the result does not fit. */
-size_t jmut_mutate(const struct jmut_src *s, const uint8_t *text, size_t len, uint8_t *out,
-                   size_t cap, enum jmut_edit *edit);
+size_t json_mutate_mutate(const struct json_mutate_src *s, const uint8_t *text, size_t len,
+                          uint8_t *out, size_t cap, enum json_mutate_edit *edit);
 
 /* Makes buf[0..*len) invalid JSON on purpose (a cut, a stray or missing delimiter), within
  * cap bytes. False when it could not (an empty buffer). */
-bool jmut_break(struct rng *r, uint8_t *buf, size_t *len, size_t cap);
+bool json_mutate_break(struct rng *r, uint8_t *buf, size_t *len, size_t cap);
 
-const char *jmut_edit_name(enum jmut_edit e);
+const char *json_mutate_edit_name(enum json_mutate_edit e);
 
 #endif

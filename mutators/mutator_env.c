@@ -46,10 +46,10 @@ static bool load_fixups(struct fixup_list *fx) {
     return false;
 }
 
-bool mutator_env_load(struct fmut_opts *o, struct dict *d, struct fixup_list *fx) {
+bool mutator_env_load(struct frame_mutate_opts *o, struct dict *d, struct fixup_list *fx) {
     size_t max_size = o->max_size;
     unsigned long max_len = RF_FRAME_MAX_LEN_DEFAULT, lie = RF_MUT_LIE_ONE_IN, sched = 0;
-    fmut_default_opts(o, max_size);
+    frame_mutate_default_opts(o, max_size);
     dict_init(d);
     bool ok = env_uint("RACEFUZZ_MAX_FRAME_LEN", UINT32_MAX, &max_len) &&
               env_uint("RACEFUZZ_LIE_ONE_IN", 1u << 20, &lie) &&

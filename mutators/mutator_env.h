@@ -14,6 +14,6 @@
 
 /* Fills o (max_size left to the caller), d and fx (o points at both). Logs and returns
  * false when a variable is malformed or the dictionary cannot be read. */
-bool mutator_env_load(struct fmut_opts *o, struct dict *d, struct fixup_list *fx);
+bool mutator_env_load(struct frame_mutate_opts *o, struct dict *d, struct fixup_list *fx);
 
 #endif

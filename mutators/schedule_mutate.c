@@ -22,61 +22,61 @@
 /* Step frame overhead: the frame's length field plus the fixed step fields. */
 #define STEP_OVERHEAD (FRAME_HEADER_LEN + SCHED_STEP_MIN_LEN)
 
-typedef bool (*smut_op_fn)(struct smut *m);
+typedef bool (*schedule_mutate_op_fn)(struct schedule_mutate *m);
 
-struct smut *smut_new(void) {
-    struct smut *m = calloc(1, sizeof(*m));
-    if (m != NULL && (m->fm = fmut_new()) == NULL) {
+struct schedule_mutate *schedule_mutate_new(void) {
+    struct schedule_mutate *m = calloc(1, sizeof(*m));
+    if (m != NULL && (m->fm = frame_mutate_new()) == NULL) {
         free(m);
         return NULL;
     }
     return m;
 }
 
-void smut_free(struct smut *m) {
+void schedule_mutate_free(struct schedule_mutate *m) {
     if (m == NULL)
         return;
-    fmut_free(m->fm);
+    frame_mutate_free(m->fm);
     mutate_common_free(&m->buf);
     free(m);
 }
 
-void smut_default_opts(struct smut_opts *o, size_t max_size) {
+void schedule_mutate_default_opts(struct schedule_mutate_opts *o, size_t max_size) {
     memset(o, 0, sizeof(*o));
     o->max_size = max_size;
     o->invalid_one_in = RF_SMUT_INVALID_JSON_ONE_IN;
 }
 
-void smut_note_extra(struct smut *m, const char *what) {
+void schedule_mutate_note_extra(struct schedule_mutate *m, const char *what) {
     if (m->nextra < COUNT_OF(m->extra))
         m->extra[m->nextra++] = what;
 }
 
-void smut_record_detail(struct smut *m, const char *what) {
+void schedule_mutate_record_detail(struct schedule_mutate *m, const char *what) {
     if (m->napplied < COUNT_OF(m->detail))
         m->detail[m->napplied] = what;
 }
 
 /* ---- sizes and the step list ------------------------------------------------------------ */
 
-size_t smut_step_size(const struct sched_step *st) {
+size_t schedule_mutate_step_size(const struct sched_step *st) {
     return STEP_OVERHEAD + (size_t)st->path_len + st->headers_len + st->body_len;
 }
 
-static size_t total_size(const struct smut *m) {
+static size_t total_size(const struct schedule_mutate *m) {
     size_t t = SMUT_MIN_SIZE;
     for (size_t i = 0; i < m->n; i++)
-        t += smut_step_size(&m->steps[i]);
+        t += schedule_mutate_step_size(&m->steps[i]);
     return t;
 }
 
-size_t smut_room(const struct smut *m) {
+size_t schedule_mutate_room(const struct schedule_mutate *m) {
     size_t t = total_size(m);
     return t < m->o->max_size ? m->o->max_size - t : 0;
 }
 
-bool smut_insert_step(struct smut *m, size_t at, struct sched_step st) {
-    if (m->n >= SCHED_MAX_STEPS || smut_room(m) < smut_step_size(&st))
+bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct sched_step st) {
+    if (m->n >= SCHED_MAX_STEPS || schedule_mutate_room(m) < schedule_mutate_step_size(&st))
         return false;
     bytes_move(&m->steps[at + 1], &m->steps[at], (m->n - at) * sizeof(st));
     m->steps[at] = st;
@@ -84,19 +84,19 @@ bool smut_insert_step(struct smut *m, size_t at, struct sched_step st) {
     return true;
 }
 
-struct sched_step smut_remove_step(struct smut *m, size_t at) {
+struct sched_step schedule_mutate_remove_step(struct schedule_mutate *m, size_t at) {
     struct sched_step st = m->steps[at];
     bytes_move(&m->steps[at], &m->steps[at + 1], (m->n - at - 1) * sizeof(st));
     m->n--;
     return st;
 }
 
-size_t smut_pick_step(struct smut *m) {
+size_t schedule_mutate_pick_step(struct schedule_mutate *m) {
     return m->n > 0 ? rng_below(&m->rng, m->n) : SIZE_MAX;
 }
 
 /* An unused barrier group, or a random one when all 255 are taken. */
-uint8_t smut_new_group(struct smut *m) {
+uint8_t schedule_mutate_new_group(struct schedule_mutate *m) {
     bool used[256] = {false};
     for (size_t i = 0; i < m->n; i++)
         used[m->steps[i].barrier] = true;
@@ -111,7 +111,7 @@ uint8_t smut_new_group(struct smut *m) {
 
 /* A lane other than `lane` (which is below the lane count): a new one half the time, and
  * always when there is only one, while SCHED_MAX_LANES allows. */
-uint8_t smut_other_lane(struct smut *m, uint8_t lane) {
+uint8_t schedule_mutate_other_lane(struct schedule_mutate *m, uint8_t lane) {
     if (m->s.lanes < SCHED_MAX_LANES && (m->s.lanes == 1 || rng_one_in(&m->rng, 2)))
         return m->s.lanes++;
     uint8_t l = (uint8_t)rng_below(&m->rng, m->s.lanes - 1u);
@@ -119,7 +119,7 @@ uint8_t smut_other_lane(struct smut *m, uint8_t lane) {
 }
 
 /* Keeps every lane below the lane count after the count shrank. */
-void smut_remap_lanes(struct smut *m) {
+void schedule_mutate_remap_lanes(struct schedule_mutate *m) {
     for (size_t i = 0; i < m->n; i++)
         if (m->steps[i].lane >= m->s.lanes)
             m->steps[i].lane = (uint8_t)(m->steps[i].lane % m->s.lanes);
@@ -127,14 +127,14 @@ void smut_remap_lanes(struct smut *m) {
 
 /* ---- arena builder: new field bytes, sized against a limit ------------------------------- */
 
-struct smut_abuf smut_ab_begin(struct smut *m, size_t limit) {
+struct schedule_mutate_abuf schedule_mutate_ab_begin(struct schedule_mutate *m, size_t limit) {
     size_t free_bytes = m->buf.arena_cap - m->buf.arena_used;
-    return (struct smut_abuf){.p = m->buf.arena + m->buf.arena_used,
-                              .cap = limit < free_bytes ? limit : free_bytes,
-                              .ok = true};
+    return (struct schedule_mutate_abuf){.p = m->buf.arena + m->buf.arena_used,
+                                         .cap = limit < free_bytes ? limit : free_bytes,
+                                         .ok = true};
 }
 
-void smut_ab_put(struct smut_abuf *b, const void *d, size_t n) {
+void schedule_mutate_ab_put(struct schedule_mutate_abuf *b, const void *d, size_t n) {
     if (!b->ok || b->cap - b->len < n) {
         b->ok = false;
         return;
@@ -144,11 +144,12 @@ void smut_ab_put(struct smut_abuf *b, const void *d, size_t n) {
     b->len += n;
 }
 
-void smut_ab_str(struct smut_abuf *b, const char *s) {
-    smut_ab_put(b, s, strlen(s));
+void schedule_mutate_ab_str(struct schedule_mutate_abuf *b, const char *s) {
+    schedule_mutate_ab_put(b, s, strlen(s));
 }
 
-const uint8_t *smut_ab_commit(struct smut *m, const struct smut_abuf *b) {
+const uint8_t *schedule_mutate_ab_commit(struct schedule_mutate *m,
+                                         const struct schedule_mutate_abuf *b) {
     if (!b->ok)
         return NULL;
     m->buf.arena_used += b->len;
@@ -157,9 +158,9 @@ const uint8_t *smut_ab_commit(struct smut *m, const struct smut_abuf *b) {
 
 /* Makes b's bytes a step's path or headers (*field, *len, both 16 bits wide); false when b
  * overflowed. */
-bool smut_set_field16(struct smut *m, const struct smut_abuf *b, const uint8_t **field,
-                      uint16_t *len) {
-    const uint8_t *p = smut_ab_commit(m, b);
+bool schedule_mutate_set_field16(struct schedule_mutate *m, const struct schedule_mutate_abuf *b,
+                                 const uint8_t **field, uint16_t *len) {
+    const uint8_t *p = schedule_mutate_ab_commit(m, b);
     if (p == NULL)
         return false;
     *field = p;
@@ -169,18 +170,18 @@ bool smut_set_field16(struct smut *m, const struct smut_abuf *b, const uint8_t *
 
 /* The longest a field of `old` bytes may become: max_size and the format's width both
  * bound it. */
-size_t smut_field_limit(struct smut *m, size_t old, size_t width_max) {
-    size_t lim = smut_room(m) + old;
+size_t schedule_mutate_field_limit(struct schedule_mutate *m, size_t old, size_t width_max) {
+    size_t lim = schedule_mutate_room(m) + old;
     return lim < width_max ? lim : width_max;
 }
 
 /* ---- values from the model and the dictionary ------------------------------------------- */
 
-const struct sched_model *smut_model(const struct smut *m) {
+const struct sched_model *schedule_mutate_model(const struct schedule_mutate *m) {
     return m->o->model != NULL && m->o->model->neps > 0 ? m->o->model : NULL;
 }
 
-static const char *param_value(struct smut *m, const char *name, size_t name_len) {
+static const char *param_value(struct schedule_mutate *m, const char *name, size_t name_len) {
     char key[64];
     const struct sched_values *p = NULL, *ids = sched_model_param(m->o->model, "id");
     if (name_len < sizeof(key)) {
@@ -202,35 +203,37 @@ static const char *const odd_segments[] = {
     "%00", "a%2fb", "null", "undefined"};
 
 /* A value for a {name} segment or a query value: model, learned id, dict token, odd. */
-void smut_put_value(struct smut *m, struct smut_abuf *b, const char *name, size_t name_len) {
+void schedule_mutate_put_value(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
+                               const char *name, size_t name_len) {
     const char *v = rng_one_in(&m->rng, 8) ? NULL : param_value(m, name, name_len);
     const struct dict *d = m->o->dict;
     if (v != NULL) {
-        smut_ab_str(b, v);
+        schedule_mutate_ab_str(b, v);
     } else if (d != NULL && d->count > 0 && rng_one_in(&m->rng, 2)) {
         const struct dict_token *t = &d->tokens[rng_below(&m->rng, d->count)];
-        smut_ab_put(b, t->data, t->len);
+        schedule_mutate_ab_put(b, t->data, t->len);
     } else {
-        smut_ab_str(b, odd_segments[rng_below(&m->rng, COUNT_OF(odd_segments))]);
+        schedule_mutate_ab_str(b, odd_segments[rng_below(&m->rng, COUNT_OF(odd_segments))]);
     }
 }
 
-void smut_fill_template(struct smut *m, struct smut_abuf *b, const char *tmpl) {
+void schedule_mutate_fill_template(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
+                                   const char *tmpl) {
     for (const char *t = tmpl; *t != '\0';) {
         const char *close = *t == '{' ? strchr(t, '}') : NULL;
         if (close == NULL) {
-            smut_ab_put(b, t++, 1);
+            schedule_mutate_ab_put(b, t++, 1);
             continue;
         }
-        smut_put_value(m, b, t + 1, (size_t)(close - t - 1));
+        schedule_mutate_put_value(m, b, t + 1, (size_t)(close - t - 1));
         t = close + 1;
     }
 }
 
 /* A step made from a random endpoint: method, filled path, its headers and example body.
  * Without a model, "GET /". Lane, group and delay are the caller's. */
-bool smut_step_from_model(struct smut *m, struct sched_step *st) {
-    const struct sched_model *md = smut_model(m);
+bool schedule_mutate_step_from_model(struct schedule_mutate *m, struct sched_step *st) {
+    const struct sched_model *md = schedule_mutate_model(m);
     memset(st, 0, sizeof(*st));
     if (md == NULL) {
         st->method = SCHED_GET;
@@ -239,9 +242,9 @@ bool smut_step_from_model(struct smut *m, struct sched_step *st) {
         return true;
     }
     const struct sched_endpoint *ep = &md->eps[rng_below(&m->rng, md->neps)];
-    struct smut_abuf b = smut_ab_begin(m, UINT16_MAX);
-    smut_fill_template(m, &b, ep->path);
-    if ((st->path = smut_ab_commit(m, &b)) == NULL)
+    struct schedule_mutate_abuf b = schedule_mutate_ab_begin(m, UINT16_MAX);
+    schedule_mutate_fill_template(m, &b, ep->path);
+    if ((st->path = schedule_mutate_ab_commit(m, &b)) == NULL)
         return false;
     st->path_len = (uint16_t)b.len;
     st->method = ep->method;
@@ -260,40 +263,40 @@ bool smut_step_from_model(struct smut *m, struct sched_step *st) {
  * frame's repeat, jitter and flags matter little and change rarely. */
 static const struct {
     const char *name;
-    smut_op_fn fn;
+    schedule_mutate_op_fn fn;
     unsigned weight;
-} smut_ops[SMUT_OP_COUNT] = {
-    [SMUT_ADD_STEP] = {"add_step", smut_op_add_step, 6},
-    [SMUT_DELETE_STEP] = {"delete_step", smut_op_delete_step, 4},
-    [SMUT_DUP_STEP] = {"dup_step", smut_op_dup_step, 8},
-    [SMUT_SWAP_STEPS] = {"swap_steps", smut_op_swap_steps, 3},
-    [SMUT_MOVE_STEP] = {"move_step", smut_op_move_step, 3},
-    [SMUT_SET_LANE] = {"set_lane", smut_op_set_lane, 4},
-    [SMUT_SET_LANES] = {"set_lanes", smut_op_set_lanes, 2},
-    [SMUT_JOIN_BARRIER] = {"join_barrier", smut_op_join_barrier, 6},
-    [SMUT_LEAVE_BARRIER] = {"leave_barrier", smut_op_leave_barrier, 2},
-    [SMUT_SET_DELAY] = {"set_delay", smut_op_set_delay, 4},
-    [SMUT_SET_METHOD] = {"set_method", smut_op_set_method, 2},
-    [SMUT_SET_ENDPOINT] = {"set_endpoint", smut_op_set_endpoint, 3},
-    [SMUT_SET_PATH_PARAM] = {"set_path_param", smut_op_set_path_param, 4},
-    [SMUT_MUTATE_QUERY] = {"mutate_query", smut_op_mutate_query, 3},
-    [SMUT_DROP_HEADER] = {"drop_header", smut_op_drop_header, 2},
-    [SMUT_ADD_HEADER] = {"add_header", smut_op_add_header, 2},
-    [SMUT_ALTER_HEADER] = {"alter_header", smut_op_alter_header, 3},
-    [SMUT_BODY_JSON] = {"body_json", smut_op_body_json, 8},
-    [SMUT_BODY_FRAMES] = {"body_frames", smut_op_body_frames, 8},
-    [SMUT_BODY_RAW] = {"body_raw", smut_op_body_raw, 3},
-    [SMUT_SET_REPEAT] = {"set_repeat", smut_op_set_repeat, 1},
-    [SMUT_SET_JITTER] = {"set_jitter", smut_op_set_jitter, 1},
-    [SMUT_SET_FLAGS] = {"set_flags", smut_op_set_flags, 1},
-    [SMUT_SPLICE_STEPS] = {"splice_steps", smut_op_splice_steps, 2},
+} schedule_mutate_ops[SMUT_OP_COUNT] = {
+    [SMUT_ADD_STEP] = {"add_step", schedule_mutate_op_add_step, 6},
+    [SMUT_DELETE_STEP] = {"delete_step", schedule_mutate_op_delete_step, 4},
+    [SMUT_DUP_STEP] = {"dup_step", schedule_mutate_op_dup_step, 8},
+    [SMUT_SWAP_STEPS] = {"swap_steps", schedule_mutate_op_swap_steps, 3},
+    [SMUT_MOVE_STEP] = {"move_step", schedule_mutate_op_move_step, 3},
+    [SMUT_SET_LANE] = {"set_lane", schedule_mutate_op_set_lane, 4},
+    [SMUT_SET_LANES] = {"set_lanes", schedule_mutate_op_set_lanes, 2},
+    [SMUT_JOIN_BARRIER] = {"join_barrier", schedule_mutate_op_join_barrier, 6},
+    [SMUT_LEAVE_BARRIER] = {"leave_barrier", schedule_mutate_op_leave_barrier, 2},
+    [SMUT_SET_DELAY] = {"set_delay", schedule_mutate_op_set_delay, 4},
+    [SMUT_SET_METHOD] = {"set_method", schedule_mutate_op_set_method, 2},
+    [SMUT_SET_ENDPOINT] = {"set_endpoint", schedule_mutate_op_set_endpoint, 3},
+    [SMUT_SET_PATH_PARAM] = {"set_path_param", schedule_mutate_op_set_path_param, 4},
+    [SMUT_MUTATE_QUERY] = {"mutate_query", schedule_mutate_op_mutate_query, 3},
+    [SMUT_DROP_HEADER] = {"drop_header", schedule_mutate_op_drop_header, 2},
+    [SMUT_ADD_HEADER] = {"add_header", schedule_mutate_op_add_header, 2},
+    [SMUT_ALTER_HEADER] = {"alter_header", schedule_mutate_op_alter_header, 3},
+    [SMUT_BODY_JSON] = {"body_json", schedule_mutate_op_body_json, 8},
+    [SMUT_BODY_FRAMES] = {"body_frames", schedule_mutate_op_body_frames, 8},
+    [SMUT_BODY_RAW] = {"body_raw", schedule_mutate_op_body_raw, 3},
+    [SMUT_SET_REPEAT] = {"set_repeat", schedule_mutate_op_set_repeat, 1},
+    [SMUT_SET_JITTER] = {"set_jitter", schedule_mutate_op_set_jitter, 1},
+    [SMUT_SET_FLAGS] = {"set_flags", schedule_mutate_op_set_flags, 1},
+    [SMUT_SPLICE_STEPS] = {"splice_steps", schedule_mutate_op_splice_steps, 2},
 };
 
-const char *smut_op_name(enum smut_op op) {
-    return (unsigned)op < SMUT_OP_COUNT ? smut_ops[op].name : "?";
+const char *schedule_mutate_op_name(enum schedule_mutate_op op) {
+    return (unsigned)op < SMUT_OP_COUNT ? schedule_mutate_ops[op].name : "?";
 }
 
-const uint64_t *smut_op_counts(const struct smut *m) {
+const uint64_t *schedule_mutate_op_counts(const struct schedule_mutate *m) {
     return m->counts;
 }
 
@@ -303,10 +306,10 @@ static void desc_add(char *buf, size_t cap, const char *name, const char *detail
              detail != NULL ? ":" : "", detail != NULL ? detail : "");
 }
 
-const char *smut_describe(struct smut *m) {
+const char *schedule_mutate_describe(struct schedule_mutate *m) {
     m->desc[0] = '\0';
     for (size_t i = 0; i < m->napplied; i++)
-        desc_add(m->desc, sizeof(m->desc), smut_ops[m->applied[i]].name, m->detail[i]);
+        desc_add(m->desc, sizeof(m->desc), schedule_mutate_ops[m->applied[i]].name, m->detail[i]);
     for (size_t i = 0; i < m->nextra; i++)
         desc_add(m->desc, sizeof(m->desc), m->extra[i], NULL);
     return m->desc;
@@ -340,22 +343,22 @@ static bool parse_lenient(const uint8_t *buf, size_t len, struct schedule *hdr,
 }
 
 /* A schedule from nothing: one to three model steps on one to three lanes. */
-static void fresh(struct smut *m) {
+static void fresh(struct schedule_mutate *m) {
     m->s = (struct schedule){.version = SCHED_VERSION, .lanes = 1, .repeat = 1};
     m->n = 0;
     m->s.lanes = (uint8_t)(1 + rng_below(&m->rng, 3));
     for (size_t k = 1 + rng_below(&m->rng, RF_SMUT_FRESH_STEPS); k > 0; k--) {
         struct sched_step st;
-        if (!smut_step_from_model(m, &st))
+        if (!schedule_mutate_step_from_model(m, &st))
             break;
         st.lane = (uint8_t)rng_below(&m->rng, m->s.lanes);
-        if (!smut_insert_step(m, m->n, st))
+        if (!schedule_mutate_insert_step(m, m->n, st))
             break;
     }
 }
 
-static bool load(struct smut *m, const struct smut_opts *o, const uint8_t *in, size_t in_size,
-                 const uint8_t *in2, size_t in2_size, uint64_t seed) {
+static bool load(struct schedule_mutate *m, const struct schedule_mutate_opts *o, const uint8_t *in,
+                 size_t in_size, const uint8_t *in2, size_t in2_size, uint64_t seed) {
     bool salvaged;
     m->o = o;
     rng_seed(&m->rng, seed);
@@ -371,9 +374,9 @@ static bool load(struct smut *m, const struct smut_opts *o, const uint8_t *in, s
         m->donor_lanes = donor.lanes;
     if (!parse_lenient(m->buf.input, in_size, &m->s, m->steps, &m->n, &salvaged)) {
         fresh(m);
-        smut_note_extra(m, "salvage_fresh");
+        schedule_mutate_note_extra(m, "salvage_fresh");
     } else if (salvaged) {
-        smut_note_extra(m, "salvage_prefix");
+        schedule_mutate_note_extra(m, "salvage_prefix");
     }
     return true;
 }
@@ -381,15 +384,15 @@ static bool load(struct smut *m, const struct smut_opts *o, const uint8_t *in, s
 /* Makes the schedule fit max_size: drops trailing steps while that still leaves the rest
  * too big, then shortens the last step's body, headers and path, and drops it if it still
  * does not fit. An oversized input is mutated, not replaced. */
-static void fit(struct smut *m) {
+static void fit(struct schedule_mutate *m) {
     size_t max = m->o->max_size, total = total_size(m);
     while (m->n > 0 && total > max) {
         struct sched_step *st = &m->steps[m->n - 1];
         size_t excess = total - max, body = st->body_len, hdrs = st->headers_len;
-        if ((m->n > 1 && total - smut_step_size(st) >= max) ||
+        if ((m->n > 1 && total - schedule_mutate_step_size(st) >= max) ||
             excess > body + hdrs + st->path_len) {
-            total -= smut_step_size(st);
-            smut_remove_step(m, m->n - 1);
+            total -= schedule_mutate_step_size(st);
+            schedule_mutate_remove_step(m, m->n - 1);
             continue;
         }
         size_t cut = excess < body ? excess : body;
@@ -400,20 +403,20 @@ static void fit(struct smut *m) {
         excess -= cut;
         st->path_len = (uint16_t)(st->path_len - excess);
         total = max;
-        smut_note_extra(m, "fit");
+        schedule_mutate_note_extra(m, "fit");
     }
 }
 
-static void apply_one(struct smut *m) {
+static void apply_one(struct schedule_mutate *m) {
     unsigned total = 0;
     for (size_t k = 0; k < SMUT_OP_COUNT; k++)
-        total += smut_ops[k].weight;
+        total += schedule_mutate_ops[k].weight;
     for (int attempt = 0; attempt < 16; attempt++) {
         size_t draw = rng_below(&m->rng, total), op = 0;
-        while (draw >= smut_ops[op].weight)
-            draw -= smut_ops[op++].weight;
-        smut_record_detail(m, NULL);
-        if (smut_ops[op].fn(m)) {
+        while (draw >= schedule_mutate_ops[op].weight)
+            draw -= schedule_mutate_ops[op++].weight;
+        schedule_mutate_record_detail(m, NULL);
+        if (schedule_mutate_ops[op].fn(m)) {
             m->counts[op]++;
             if (m->napplied < COUNT_OF(m->applied))
                 m->applied[m->napplied++] = (uint8_t)op;
@@ -424,10 +427,10 @@ static void apply_one(struct smut *m) {
 
 /* Serializes; a schedule the codec would refuse (a bug here) becomes a header-only one
  * rather than bytes that do not parse. */
-static size_t emit(struct smut *m, uint8_t *out) {
+static size_t emit(struct schedule_mutate *m, uint8_t *out) {
     if (m->o->max_size < SMUT_MIN_SIZE)
         return 0;
-    smut_remap_lanes(m);
+    schedule_mutate_remap_lanes(m);
     fit(m);
     m->s.version = SCHED_VERSION;
     m->s.steps = m->steps;
@@ -435,15 +438,16 @@ static size_t emit(struct smut *m, uint8_t *out) {
     if (sched_check(&m->s, NULL) != SCHED_OK) {
         m->s.nsteps = m->n = 0;
         m->s.lanes = 1;
-        smut_note_extra(m, "check_failed");
+        schedule_mutate_note_extra(m, "check_failed");
     }
     size_t n = sched_serialize(&m->s, out, m->o->max_size);
     m->s.steps = NULL;
     return n;
 }
 
-size_t smut_mutate(struct smut *m, const struct smut_opts *o, const uint8_t *in, size_t in_size,
-                   const uint8_t *in2, size_t in2_size, uint8_t *out, uint64_t seed) {
+size_t schedule_mutate_mutate(struct schedule_mutate *m, const struct schedule_mutate_opts *o,
+                              const uint8_t *in, size_t in_size, const uint8_t *in2,
+                              size_t in2_size, uint8_t *out, uint64_t seed) {
     if (o->max_size < SMUT_MIN_SIZE || !load(m, o, in, in_size, in2, in2_size, seed))
         return 0;
     fit(m);
@@ -455,14 +459,14 @@ size_t smut_mutate(struct smut *m, const struct smut_opts *o, const uint8_t *in,
 
 /* Our lanes [0, keep) and the donor's lanes [0, take) renumbered after them; the donor's
  * barrier groups get fresh numbers so they do not merge with ours by accident. */
-static void cross_lanes(struct smut *m) {
+static void cross_lanes(struct schedule_mutate *m) {
     uint8_t keep = (uint8_t)(1 + rng_below(&m->rng, m->s.lanes));
     uint8_t room_lanes = (uint8_t)(SCHED_MAX_LANES - keep);
     uint8_t take = m->donor_lanes < room_lanes ? m->donor_lanes : room_lanes;
     uint8_t groups[256] = {0};
     for (size_t i = m->n; i-- > 0;)
         if (m->steps[i].lane >= keep)
-            smut_remove_step(m, i);
+            schedule_mutate_remove_step(m, i);
     m->s.lanes = (uint8_t)(keep + take);
     for (size_t j = 0; j < m->ndonor; j++) {
         struct sched_step st = m->donor[j];
@@ -470,30 +474,30 @@ static void cross_lanes(struct smut *m) {
             continue;
         st.lane = (uint8_t)(st.lane + keep);
         if (st.barrier != 0 && groups[st.barrier] == 0)
-            groups[st.barrier] = smut_new_group(m);
+            groups[st.barrier] = schedule_mutate_new_group(m);
         st.barrier = groups[st.barrier];
-        if (!smut_insert_step(m, m->n, st))
+        if (!schedule_mutate_insert_step(m, m->n, st))
             break;
     }
-    smut_note_extra(m, "crossover_lanes");
+    schedule_mutate_note_extra(m, "crossover_lanes");
 }
 
 /* Our first steps, then the donor's last ones. */
-static void cross_cut(struct smut *m) {
+static void cross_cut(struct schedule_mutate *m) {
     size_t cut = rng_below(&m->rng, m->n + 1), from = rng_below(&m->rng, m->ndonor);
     while (m->n > cut)
-        smut_remove_step(m, m->n - 1);
+        schedule_mutate_remove_step(m, m->n - 1);
     if (m->donor_lanes > m->s.lanes)
         m->s.lanes = m->donor_lanes;
     for (size_t j = from; j < m->ndonor; j++)
-        if (!smut_insert_step(m, m->n, m->donor[j]))
+        if (!schedule_mutate_insert_step(m, m->n, m->donor[j]))
             break;
-    smut_note_extra(m, "crossover_cut");
+    schedule_mutate_note_extra(m, "crossover_cut");
 }
 
-size_t smut_crossover(struct smut *m, const struct smut_opts *o, const uint8_t *in1,
-                      size_t in1_size, const uint8_t *in2, size_t in2_size, uint8_t *out,
-                      uint64_t seed) {
+size_t schedule_mutate_crossover(struct schedule_mutate *m, const struct schedule_mutate_opts *o,
+                                 const uint8_t *in1, size_t in1_size, const uint8_t *in2,
+                                 size_t in2_size, uint8_t *out, uint64_t seed) {
     if (o->max_size < SMUT_MIN_SIZE || !load(m, o, in1, in1_size, in2, in2_size, seed))
         return 0;
     fit(m);

@@ -1,5 +1,5 @@
 /* Schedule mutator operations on a step's body, by the kind of the endpoint the step
- * matches: JSON (json_mutate.h), frame streams (fmut_mutate) or raw bytes. Contracts:
+ * matches: JSON (json_mutate.h), frame streams (frame_mutate_mutate) or raw bytes. Contracts:
  * schedule_mutate_ops.h. */
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,13 +15,14 @@
 #include "schedule_mutate_ops.h"
 
 /* The body kind of the endpoint a step's method and path match; raw when none does. */
-static enum sched_body_kind body_kind(const struct smut *m, const struct sched_step *st) {
+static enum sched_body_kind body_kind(const struct schedule_mutate *m,
+                                      const struct sched_step *st) {
     const struct sched_endpoint *ep =
         sched_model_match(m->o->model, st->method, st->path, st->path_len);
     return ep != NULL ? ep->body : SCHED_BODY_RAW;
 }
 
-static size_t pick_step_of_kind(struct smut *m, enum sched_body_kind kind) {
+static size_t pick_step_of_kind(struct schedule_mutate *m, enum sched_body_kind kind) {
     size_t start = rng_below(&m->rng, m->n);
     for (size_t k = 0; k < m->n; k++) {
         size_t i = (start + k) % m->n;
@@ -32,8 +33,8 @@ static size_t pick_step_of_kind(struct smut *m, enum sched_body_kind kind) {
     return SIZE_MAX;
 }
 
-static bool set_body(struct smut *m, size_t i, const uint8_t *p, size_t n) {
-    if (n > UINT32_MAX || n > smut_room(m) + m->steps[i].body_len)
+static bool set_body(struct schedule_mutate *m, size_t i, const uint8_t *p, size_t n) {
+    if (n > UINT32_MAX || n > schedule_mutate_room(m) + m->steps[i].body_len)
         return false;
     m->steps[i].body = p;
     m->steps[i].body_len = (uint32_t)n;
@@ -41,7 +42,7 @@ static bool set_body(struct smut *m, size_t i, const uint8_t *p, size_t n) {
 }
 
 /* The JSON text to start from: the body when it is JSON, else the endpoint's example. */
-static void json_start(struct smut *m, const struct sched_step *st, const uint8_t **text,
+static void json_start(struct schedule_mutate *m, const struct sched_step *st, const uint8_t **text,
                        size_t *len) {
     const struct sched_endpoint *ep =
         sched_model_match(m->o->model, st->method, st->path, st->path_len);
@@ -53,7 +54,7 @@ static void json_start(struct smut *m, const struct sched_step *st, const uint8_
     }
 }
 
-bool smut_op_body_json(struct smut *m) {
+bool schedule_mutate_op_body_json(struct schedule_mutate *m) {
     size_t i = pick_step_of_kind(m, SCHED_BODY_JSON);
     if (i == SIZE_MAX)
         return false;
@@ -61,57 +62,62 @@ bool smut_op_body_json(struct smut *m) {
     const struct sched_endpoint *ep =
         sched_model_match(m->o->model, st->method, st->path, st->path_len);
     const uint8_t *text;
-    size_t len, cap = smut_field_limit(m, st->body_len, UINT32_MAX);
-    struct smut_abuf b = smut_ab_begin(m, cap);
-    struct jmut_src src = {&m->rng, m->o->dict, m->o->model, m->o->engine_mutate, m->o->engine_arg};
-    enum jmut_edit edit;
+    size_t len, cap = schedule_mutate_field_limit(m, st->body_len, UINT32_MAX);
+    struct schedule_mutate_abuf b = schedule_mutate_ab_begin(m, cap);
+    struct json_mutate_src src = {&m->rng, m->o->dict, m->o->model, m->o->engine_mutate,
+                                  m->o->engine_arg};
+    enum json_mutate_edit edit;
     json_start(m, st, &text, &len);
-    size_t n = jmut_mutate(&src, text, len, b.p, b.cap, &edit);
+    size_t n = json_mutate_mutate(&src, text, len, b.p, b.cap, &edit);
     if (n == 0 && ep != NULL && ep->example != NULL) /* not JSON (any more): the example */
-        n = jmut_mutate(&src, (const uint8_t *)ep->example, strlen(ep->example), b.p, b.cap, &edit);
+        n = json_mutate_mutate(&src, (const uint8_t *)ep->example, strlen(ep->example), b.p, b.cap,
+                               &edit);
     if (n == 0)
-        n = jmut_mutate(&src, (const uint8_t *)"{}", 2, b.p, b.cap, &edit);
+        n = json_mutate_mutate(&src, (const uint8_t *)"{}", 2, b.p, b.cap, &edit);
     if (n == 0)
         return false;
-    smut_record_detail(m, jmut_edit_name(edit));
+    schedule_mutate_record_detail(m, json_mutate_edit_name(edit));
     if (m->o->invalid_one_in > 0 && rng_one_in(&m->rng, m->o->invalid_one_in) &&
-        jmut_break(&m->rng, b.p, &n, b.cap))
-        smut_note_extra(m, "json_broken");
+        json_mutate_break(&m->rng, b.p, &n, b.cap))
+        schedule_mutate_note_extra(m, "json_broken");
     b.len = n;
-    const uint8_t *p = smut_ab_commit(m, &b);
+    const uint8_t *p = schedule_mutate_ab_commit(m, &b);
     return p != NULL && set_body(m, i, p, n);
 }
 
-bool smut_op_body_frames(struct smut *m) {
+bool schedule_mutate_op_body_frames(struct schedule_mutate *m) {
     size_t i = pick_step_of_kind(m, SCHED_BODY_FRAMES);
     if (i == SIZE_MAX)
         return false;
-    struct fmut_opts fo;
+    struct frame_mutate_opts fo;
     if (m->o->frame_opts != NULL)
         fo = *m->o->frame_opts;
     else
-        fmut_default_opts(&fo, 0);
+        frame_mutate_default_opts(&fo, 0);
     fo.skip_first = false;
-    struct smut_abuf b = smut_ab_begin(m, smut_field_limit(m, m->steps[i].body_len, UINT32_MAX));
+    struct schedule_mutate_abuf b = schedule_mutate_ab_begin(
+        m, schedule_mutate_field_limit(m, m->steps[i].body_len, UINT32_MAX));
     fo.max_size = b.cap;
     if (fo.max_size < FRAME_HEADER_LEN)
         return false;
     /* A frames body of another step donates frames for splicing. */
     size_t j = pick_step_of_kind(m, SCHED_BODY_FRAMES);
-    size_t n = fmut_mutate(m->fm, &fo, m->steps[i].body, m->steps[i].body_len, m->steps[j].body,
-                           m->steps[j].body_len, b.p, rng_next(&m->rng));
+    size_t n = frame_mutate_mutate(m->fm, &fo, m->steps[i].body, m->steps[i].body_len,
+                                   m->steps[j].body, m->steps[j].body_len, b.p, rng_next(&m->rng));
     if (n == 0 || n > b.cap)
         return false;
-    smut_record_detail(m, fmut_describe(m->fm)[0] != '\0' ? "fmut" : "fmut_none");
+    schedule_mutate_record_detail(m, frame_mutate_describe(m->fm)[0] != '\0' ? "fmut"
+                                                                             : "frame_mutate_none");
     b.len = n;
-    const uint8_t *p = smut_ab_commit(m, &b);
+    const uint8_t *p = schedule_mutate_ab_commit(m, &b);
     return p != NULL && set_body(m, i, p, n);
 }
 
 /* Byte-level edits of an opaque body; the engine's own mutator half the time. */
-static bool raw_edit(struct smut *m, struct smut_abuf *b, const struct sched_step *st) {
+static bool raw_edit(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
+                     const struct sched_step *st) {
     const struct dict *d = m->o->dict;
-    smut_ab_put(b, st->body, st->body_len);
+    schedule_mutate_ab_put(b, st->body, st->body_len);
     if (!b->ok)
         return false;
     size_t len = b->len;
@@ -121,45 +127,46 @@ static bool raw_edit(struct smut *m, struct smut_abuf *b, const struct sched_ste
             b->p[size++] = 0;
         size_t n = size > 0 ? m->o->engine_mutate(b->p, size, cap, m->o->engine_arg) : 0;
         b->len = n <= cap ? n : len;
-        smut_record_detail(m, "engine");
+        schedule_mutate_record_detail(m, "engine");
         return true;
     }
     switch (rng_below(&m->rng, 4)) {
     case 0:
         if (len > 0)
             b->p[rng_below(&m->rng, len)] ^= (uint8_t)(1u << rng_below(&m->rng, 8));
-        smut_record_detail(m, "flip");
+        schedule_mutate_record_detail(m, "flip");
         return len > 0;
     case 1:
         if (d != NULL && d->count > 0) {
             const struct dict_token *t = &d->tokens[rng_below(&m->rng, d->count)];
-            smut_ab_put(b, t->data, t->len);
+            schedule_mutate_ab_put(b, t->data, t->len);
         } else {
-            smut_ab_str(b, "\"");
+            schedule_mutate_ab_str(b, "\"");
         }
-        smut_record_detail(m, "append");
+        schedule_mutate_record_detail(m, "append");
         return b->ok;
     case 2:
         b->len = len > 0 ? rng_below(&m->rng, len) : 0;
-        smut_record_detail(m, "cut");
+        schedule_mutate_record_detail(m, "cut");
         return len > 0;
     default:
         for (size_t k = 1 + rng_below(&m->rng, 16); k > 0; k--) {
             uint8_t c = (uint8_t)rng_next(&m->rng);
-            smut_ab_put(b, &c, 1);
+            schedule_mutate_ab_put(b, &c, 1);
         }
-        smut_record_detail(m, "random");
+        schedule_mutate_record_detail(m, "random");
         return b->ok;
     }
 }
 
-bool smut_op_body_raw(struct smut *m) {
+bool schedule_mutate_op_body_raw(struct schedule_mutate *m) {
     size_t i = pick_step_of_kind(m, SCHED_BODY_RAW);
     if (i == SIZE_MAX)
         return false;
-    struct smut_abuf b = smut_ab_begin(m, smut_field_limit(m, m->steps[i].body_len, UINT32_MAX));
+    struct schedule_mutate_abuf b = schedule_mutate_ab_begin(
+        m, schedule_mutate_field_limit(m, m->steps[i].body_len, UINT32_MAX));
     if (!raw_edit(m, &b, &m->steps[i]))
         return false;
-    const uint8_t *p = smut_ab_commit(m, &b);
+    const uint8_t *p = schedule_mutate_ab_commit(m, &b);
     return p != NULL && set_body(m, i, p, b.len);
 }

@@ -43,31 +43,32 @@ static bool line_is(const struct line *l, const char *name) {
 
 /* Picks a step and splits its headers into lines[SMUT_MAX_LINES]; SIZE_MAX (and *n
  * untouched) when there is no step. */
-static size_t pick_lines(struct smut *m, struct line *lines, size_t *n) {
-    size_t i = smut_pick_step(m);
+static size_t pick_lines(struct schedule_mutate *m, struct line *lines, size_t *n) {
+    size_t i = schedule_mutate_pick_step(m);
     if (i != SIZE_MAX)
         *n = split_lines(m->steps[i].headers, m->steps[i].headers_len, lines, SMUT_MAX_LINES);
     return i;
 }
 
 /* Rebuilds step i's headers with line `skip` left out and `add` (may be NULL) at `at`. */
-static bool rebuild_headers(struct smut *m, size_t i, const struct line *lines, size_t n,
+static bool rebuild_headers(struct schedule_mutate *m, size_t i, const struct line *lines, size_t n,
                             size_t skip, const struct line *add, size_t at) {
-    struct smut_abuf b = smut_ab_begin(m, smut_field_limit(m, m->steps[i].headers_len, UINT16_MAX));
+    struct schedule_mutate_abuf b = schedule_mutate_ab_begin(
+        m, schedule_mutate_field_limit(m, m->steps[i].headers_len, UINT16_MAX));
     for (size_t k = 0; k <= n; k++) {
         if (add != NULL && k == at) {
-            smut_ab_put(&b, add->p, add->len);
-            smut_ab_str(&b, "\r\n");
+            schedule_mutate_ab_put(&b, add->p, add->len);
+            schedule_mutate_ab_str(&b, "\r\n");
         }
         if (k < n && k != skip) {
-            smut_ab_put(&b, lines[k].p, lines[k].len);
-            smut_ab_str(&b, "\r\n");
+            schedule_mutate_ab_put(&b, lines[k].p, lines[k].len);
+            schedule_mutate_ab_str(&b, "\r\n");
         }
     }
-    return smut_set_field16(m, &b, &m->steps[i].headers, &m->steps[i].headers_len);
+    return schedule_mutate_set_field16(m, &b, &m->steps[i].headers, &m->steps[i].headers_len);
 }
 
-bool smut_op_drop_header(struct smut *m) {
+bool schedule_mutate_op_drop_header(struct schedule_mutate *m) {
     struct line lines[SMUT_MAX_LINES];
     size_t n = 0, i = pick_lines(m, lines, &n);
     if (i == SIZE_MAX || n == 0)
@@ -82,8 +83,8 @@ bool smut_op_drop_header(struct smut *m) {
 
 /* A header line from another endpoint of the model or another step; `want` (may be NULL)
  * restricts it to one header name. */
-static bool donor_line(struct smut *m, const char *want, struct line *out) {
-    const struct sched_model *md = smut_model(m);
+static bool donor_line(struct schedule_mutate *m, const char *want, struct line *out) {
+    const struct sched_model *md = schedule_mutate_model(m);
     struct line lines[SMUT_MAX_LINES];
     for (int tries = 0; tries < 8; tries++) {
         const uint8_t *h;
@@ -123,7 +124,7 @@ static const char *const stock_headers[] = {
     "Authorization: Bearer",
 };
 
-bool smut_op_add_header(struct smut *m) {
+bool schedule_mutate_op_add_header(struct schedule_mutate *m) {
     struct line lines[SMUT_MAX_LINES], add;
     size_t n = 0, i = pick_lines(m, lines, &n);
     if (i == SIZE_MAX)
@@ -137,27 +138,28 @@ bool smut_op_add_header(struct smut *m) {
 
 /* A new value for line l: empty, long, an id or dict token, or l's value with one byte
  * changed. Written into b after the name and ": ". */
-static void put_header_value(struct smut *m, struct smut_abuf *b, const struct line *l) {
+static void put_header_value(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
+                             const struct line *l) {
     const uint8_t *colon = memchr(l->p, ':', l->len);
     size_t name = colon != NULL ? (size_t)(colon - l->p) : l->len;
-    smut_ab_put(b, l->p, name);
-    smut_ab_str(b, ": ");
+    schedule_mutate_ab_put(b, l->p, name);
+    schedule_mutate_ab_str(b, ": ");
     switch (rng_below(&m->rng, 4)) {
     case 0:
         break;
     case 1:
         for (size_t k = 1 + rng_below(&m->rng, RF_SMUT_LONG_STRING); k > 0; k--)
-            smut_ab_str(b, "A");
+            schedule_mutate_ab_str(b, "A");
         break;
     case 2:
-        smut_put_value(m, b, "id", 2);
+        schedule_mutate_put_value(m, b, "id", 2);
         break;
     default: {
         /* The old value with one bit of one byte flipped. */
         size_t from = name < l->len ? name + 1 : name, at = b->len;
         while (from < l->len && l->p[from] == ' ')
             from++;
-        smut_ab_put(b, l->p + from, l->len - from);
+        schedule_mutate_ab_put(b, l->p + from, l->len - from);
         if (b->ok && b->len > at)
             b->p[at + rng_below(&m->rng, b->len - at)] ^= (uint8_t)(1u << rng_below(&m->rng, 5));
         break;
@@ -167,7 +169,7 @@ static void put_header_value(struct smut *m, struct smut_abuf *b, const struct l
 
 /* Swaps a bearer token for another endpoint's or step's (acting as another user), or
  * rewrites a header's value. */
-bool smut_op_alter_header(struct smut *m) {
+bool schedule_mutate_op_alter_header(struct schedule_mutate *m) {
     struct line lines[SMUT_MAX_LINES], with;
     size_t n = 0, i = pick_lines(m, lines, &n);
     if (i == SIZE_MAX || n == 0)
@@ -179,9 +181,10 @@ bool smut_op_alter_header(struct smut *m) {
     if (line_is(&lines[k], "Authorization") && rng_one_in(&m->rng, 2) &&
         donor_line(m, "Authorization", &with))
         return rebuild_headers(m, i, lines, n, k, &with, k);
-    struct smut_abuf b = smut_ab_begin(m, RF_SMUT_LONG_STRING + lines[k].len + 64);
+    struct schedule_mutate_abuf b =
+        schedule_mutate_ab_begin(m, RF_SMUT_LONG_STRING + lines[k].len + 64);
     put_header_value(m, &b, &lines[k]);
-    const uint8_t *p = smut_ab_commit(m, &b);
+    const uint8_t *p = schedule_mutate_ab_commit(m, &b);
     if (p == NULL)
         return false;
     with = (struct line){p, b.len};

@@ -28,8 +28,8 @@
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-struct smut {
-    const struct smut_opts *o;
+struct schedule_mutate {
+    const struct schedule_mutate_opts *o;
     struct rng rng;
     struct schedule s; /* header fields; s.steps points at steps when serializing */
     struct sched_step steps[SCHED_MAX_STEPS];
@@ -38,7 +38,7 @@ struct smut {
     size_t ndonor;
     uint8_t donor_lanes;
     struct mutate_common_bufs buf; /* input copies; the arena holds new fields */
-    struct fmut *fm;               /* frames bodies */
+    struct frame_mutate *fm;       /* frames bodies */
     uint8_t applied[RF_MUT_STACK + 1];
     const char *detail[RF_MUT_STACK + 1]; /* sub-operation of a body edit, or NULL */
     size_t napplied;
@@ -48,82 +48,86 @@ struct smut {
     uint64_t counts[SMUT_OP_COUNT];
 };
 
-/* Notes for smut_describe: something the call did besides its operations, and the
+/* Notes for schedule_mutate_describe: something the call did besides its operations, and the
  * sub-operation of the operation being applied. */
-void smut_note_extra(struct smut *m, const char *what);
-void smut_record_detail(struct smut *m, const char *what);
+void schedule_mutate_note_extra(struct schedule_mutate *m, const char *what);
+void schedule_mutate_record_detail(struct schedule_mutate *m, const char *what);
 
 /* ---- sizes and the step list ------------------------------------------------------------ */
 
-size_t smut_step_size(const struct sched_step *st);
+size_t schedule_mutate_step_size(const struct sched_step *st);
 /* Bytes left below max_size. */
-size_t smut_room(const struct smut *m);
+size_t schedule_mutate_room(const struct schedule_mutate *m);
 /* False, with nothing changed, when the step list is full or st does not fit. */
-bool smut_insert_step(struct smut *m, size_t at, struct sched_step st);
-struct sched_step smut_remove_step(struct smut *m, size_t at);
+bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct sched_step st);
+struct sched_step schedule_mutate_remove_step(struct schedule_mutate *m, size_t at);
 /* A random step; SIZE_MAX when there is none. */
-size_t smut_pick_step(struct smut *m);
-uint8_t smut_new_group(struct smut *m);
-uint8_t smut_other_lane(struct smut *m, uint8_t lane);
-void smut_remap_lanes(struct smut *m);
+size_t schedule_mutate_pick_step(struct schedule_mutate *m);
+uint8_t schedule_mutate_new_group(struct schedule_mutate *m);
+uint8_t schedule_mutate_other_lane(struct schedule_mutate *m, uint8_t lane);
+void schedule_mutate_remap_lanes(struct schedule_mutate *m);
 
 /* ---- arena builder: new field bytes, sized against a limit ------------------------------- */
 
 /* Bytes being written at the arena's end; ok turns false, and stays, when a write would
- * pass cap. Nothing is taken from the arena until smut_ab_commit. */
-struct smut_abuf {
+ * pass cap. Nothing is taken from the arena until schedule_mutate_ab_commit. */
+struct schedule_mutate_abuf {
     uint8_t *p;
     size_t len, cap;
     bool ok;
 };
 
-struct smut_abuf smut_ab_begin(struct smut *m, size_t limit);
-void smut_ab_put(struct smut_abuf *b, const void *d, size_t n);
-void smut_ab_str(struct smut_abuf *b, const char *s);
+struct schedule_mutate_abuf schedule_mutate_ab_begin(struct schedule_mutate *m, size_t limit);
+void schedule_mutate_ab_put(struct schedule_mutate_abuf *b, const void *d, size_t n);
+void schedule_mutate_ab_str(struct schedule_mutate_abuf *b, const char *s);
 /* The bytes, now the arena's; NULL when b overflowed. */
-const uint8_t *smut_ab_commit(struct smut *m, const struct smut_abuf *b);
-size_t smut_field_limit(struct smut *m, size_t old, size_t width_max);
-bool smut_set_field16(struct smut *m, const struct smut_abuf *b, const uint8_t **field,
-                      uint16_t *len);
+const uint8_t *schedule_mutate_ab_commit(struct schedule_mutate *m,
+                                         const struct schedule_mutate_abuf *b);
+size_t schedule_mutate_field_limit(struct schedule_mutate *m, size_t old, size_t width_max);
+bool schedule_mutate_set_field16(struct schedule_mutate *m, const struct schedule_mutate_abuf *b,
+                                 const uint8_t **field, uint16_t *len);
 
 /* ---- values from the model and the dictionary ------------------------------------------- */
 
 /* The model when it has endpoints, else NULL. */
-const struct sched_model *smut_model(const struct smut *m);
-void smut_put_value(struct smut *m, struct smut_abuf *b, const char *name, size_t name_len);
+const struct sched_model *schedule_mutate_model(const struct schedule_mutate *m);
+void schedule_mutate_put_value(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
+                               const char *name, size_t name_len);
 /* Writes template tmpl with a value for each {name}. */
-void smut_fill_template(struct smut *m, struct smut_abuf *b, const char *tmpl);
-bool smut_step_from_model(struct smut *m, struct sched_step *st);
+void schedule_mutate_fill_template(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
+                                   const char *tmpl);
+bool schedule_mutate_step_from_model(struct schedule_mutate *m, struct sched_step *st);
 
-/* ---- the operations, in table order (smut_ops in schedule_mutate.c) ---------------------- */
+/* ---- the operations, in table order (schedule_mutate_ops in schedule_mutate.c)
+ * ---------------------- */
 
-bool smut_op_add_step(struct smut *m);
-bool smut_op_delete_step(struct smut *m);
-bool smut_op_dup_step(struct smut *m);
-bool smut_op_swap_steps(struct smut *m);
-bool smut_op_move_step(struct smut *m);
-bool smut_op_set_lane(struct smut *m);
-bool smut_op_set_lanes(struct smut *m);
-bool smut_op_join_barrier(struct smut *m);
-bool smut_op_leave_barrier(struct smut *m);
-bool smut_op_set_delay(struct smut *m);
-bool smut_op_set_method(struct smut *m);
+bool schedule_mutate_op_add_step(struct schedule_mutate *m);
+bool schedule_mutate_op_delete_step(struct schedule_mutate *m);
+bool schedule_mutate_op_dup_step(struct schedule_mutate *m);
+bool schedule_mutate_op_swap_steps(struct schedule_mutate *m);
+bool schedule_mutate_op_move_step(struct schedule_mutate *m);
+bool schedule_mutate_op_set_lane(struct schedule_mutate *m);
+bool schedule_mutate_op_set_lanes(struct schedule_mutate *m);
+bool schedule_mutate_op_join_barrier(struct schedule_mutate *m);
+bool schedule_mutate_op_leave_barrier(struct schedule_mutate *m);
+bool schedule_mutate_op_set_delay(struct schedule_mutate *m);
+bool schedule_mutate_op_set_method(struct schedule_mutate *m);
 
-bool smut_op_set_endpoint(struct smut *m);
-bool smut_op_set_path_param(struct smut *m);
-bool smut_op_mutate_query(struct smut *m);
+bool schedule_mutate_op_set_endpoint(struct schedule_mutate *m);
+bool schedule_mutate_op_set_path_param(struct schedule_mutate *m);
+bool schedule_mutate_op_mutate_query(struct schedule_mutate *m);
 
-bool smut_op_drop_header(struct smut *m);
-bool smut_op_add_header(struct smut *m);
-bool smut_op_alter_header(struct smut *m);
+bool schedule_mutate_op_drop_header(struct schedule_mutate *m);
+bool schedule_mutate_op_add_header(struct schedule_mutate *m);
+bool schedule_mutate_op_alter_header(struct schedule_mutate *m);
 
-bool smut_op_body_json(struct smut *m);
-bool smut_op_body_frames(struct smut *m);
-bool smut_op_body_raw(struct smut *m);
+bool schedule_mutate_op_body_json(struct schedule_mutate *m);
+bool schedule_mutate_op_body_frames(struct schedule_mutate *m);
+bool schedule_mutate_op_body_raw(struct schedule_mutate *m);
 
-bool smut_op_set_repeat(struct smut *m);
-bool smut_op_set_jitter(struct smut *m);
-bool smut_op_set_flags(struct smut *m);
-bool smut_op_splice_steps(struct smut *m);
+bool schedule_mutate_op_set_repeat(struct schedule_mutate *m);
+bool schedule_mutate_op_set_jitter(struct schedule_mutate *m);
+bool schedule_mutate_op_set_flags(struct schedule_mutate *m);
+bool schedule_mutate_op_splice_steps(struct schedule_mutate *m);
 
 #endif

@@ -13,18 +13,19 @@
 /* Most {name} segments of one template the path-param operation considers. */
 #define SMUT_MAX_SEGMENTS 16
 
-static bool set_path(struct smut *m, size_t i, const struct smut_abuf *b) {
-    return smut_set_field16(m, b, &m->steps[i].path, &m->steps[i].path_len);
+static bool set_path(struct schedule_mutate *m, size_t i, const struct schedule_mutate_abuf *b) {
+    return schedule_mutate_set_field16(m, b, &m->steps[i].path, &m->steps[i].path_len);
 }
 
-bool smut_op_set_endpoint(struct smut *m) {
-    const struct sched_model *md = smut_model(m);
-    size_t i = smut_pick_step(m);
+bool schedule_mutate_op_set_endpoint(struct schedule_mutate *m) {
+    const struct sched_model *md = schedule_mutate_model(m);
+    size_t i = schedule_mutate_pick_step(m);
     if (md == NULL || i == SIZE_MAX)
         return false;
     const struct sched_endpoint *ep = &md->eps[rng_below(&m->rng, md->neps)];
-    struct smut_abuf b = smut_ab_begin(m, smut_field_limit(m, m->steps[i].path_len, UINT16_MAX));
-    smut_fill_template(m, &b, ep->path);
+    struct schedule_mutate_abuf b = schedule_mutate_ab_begin(
+        m, schedule_mutate_field_limit(m, m->steps[i].path_len, UINT16_MAX));
+    schedule_mutate_fill_template(m, &b, ep->path);
     if (!set_path(m, i, &b))
         return false;
     if (rng_one_in(&m->rng, 2))
@@ -33,9 +34,10 @@ bool smut_op_set_endpoint(struct smut *m) {
 }
 
 /* The template the step's path matches (its own method first, then any); NULL if none. */
-static const struct sched_endpoint *template_of(const struct smut *m, const struct sched_step *st,
+static const struct sched_endpoint *template_of(const struct schedule_mutate *m,
+                                                const struct sched_step *st,
                                                 struct sched_segment *seg, size_t *nseg) {
-    const struct sched_model *md = smut_model(m);
+    const struct sched_model *md = schedule_mutate_model(m);
     if (md == NULL)
         return NULL;
     const struct sched_endpoint *ep = sched_model_match(md, st->method, st->path, st->path_len);
@@ -51,8 +53,8 @@ static const struct sched_endpoint *template_of(const struct smut *m, const stru
 }
 
 /* Another value for one {name} segment; without a matching template, for any segment. */
-bool smut_op_set_path_param(struct smut *m) {
-    size_t i = smut_pick_step(m), nseg = 0;
+bool schedule_mutate_op_set_path_param(struct schedule_mutate *m) {
+    size_t i = schedule_mutate_pick_step(m), nseg = 0;
     if (i == SIZE_MAX)
         return false;
     const struct sched_step *st = &m->steps[i];
@@ -74,10 +76,11 @@ bool smut_op_set_path_param(struct smut *m) {
         one.name = "id";
         one.name_len = 2;
     }
-    struct smut_abuf b = smut_ab_begin(m, smut_field_limit(m, st->path_len, UINT16_MAX));
-    smut_ab_put(&b, st->path, one.off);
-    smut_put_value(m, &b, one.name, one.name_len);
-    smut_ab_put(&b, st->path + one.off + one.len, st->path_len - one.off - one.len);
+    struct schedule_mutate_abuf b =
+        schedule_mutate_ab_begin(m, schedule_mutate_field_limit(m, st->path_len, UINT16_MAX));
+    schedule_mutate_ab_put(&b, st->path, one.off);
+    schedule_mutate_put_value(m, &b, one.name, one.name_len);
+    schedule_mutate_ab_put(&b, st->path + one.off + one.len, st->path_len - one.off - one.len);
     return set_path(m, i, &b);
 }
 
@@ -85,19 +88,19 @@ bool smut_op_set_path_param(struct smut *m) {
 static const char *const query_keys[] = {"id",     "limit",  "offset", "page",    "sort",
                                          "fields", "expand", "force",  "dry_run", "version"};
 
-static void put_query_pair(struct smut *m, struct smut_abuf *b) {
+static void put_query_pair(struct schedule_mutate *m, struct schedule_mutate_abuf *b) {
     const struct sched_model *md = m->o->model;
     const char *key = query_keys[rng_below(&m->rng, COUNT_OF(query_keys))];
     if (md != NULL && md->nparams > 0 && rng_one_in(&m->rng, 2))
         key = md->params[rng_below(&m->rng, md->nparams)].name;
-    smut_ab_str(b, key);
-    smut_ab_str(b, "=");
-    smut_put_value(m, b, key, strlen(key));
+    schedule_mutate_ab_str(b, key);
+    schedule_mutate_ab_str(b, "=");
+    schedule_mutate_put_value(m, b, key, strlen(key));
 }
 
 /* Adds, drops, changes or repeats one "k=v" of the query, or drops the whole query. */
-bool smut_op_mutate_query(struct smut *m) {
-    size_t i = smut_pick_step(m);
+bool schedule_mutate_op_mutate_query(struct schedule_mutate *m) {
+    size_t i = schedule_mutate_pick_step(m);
     if (i == SIZE_MAX)
         return false;
     const struct sched_step *st = &m->steps[i];
@@ -108,8 +111,9 @@ bool smut_op_mutate_query(struct smut *m) {
         if (p == qoff + 1 || st->path[p - 1] == '&')
             pairs[np++] = p;
     pairs[np] = st->path_len + 1;
-    struct smut_abuf b = smut_ab_begin(m, smut_field_limit(m, st->path_len, UINT16_MAX));
-    smut_ab_put(&b, st->path, qoff);
+    struct schedule_mutate_abuf b =
+        schedule_mutate_ab_begin(m, schedule_mutate_field_limit(m, st->path_len, UINT16_MAX));
+    schedule_mutate_ab_put(&b, st->path, qoff);
     size_t drop = np > 0 && rng_one_in(&m->rng, 2) ? rng_below(&m->rng, np) : SIZE_MAX;
     size_t dup = np > 0 && rng_one_in(&m->rng, 3) ? rng_below(&m->rng, np) : SIZE_MAX;
     bool whole = np > 0 && rng_one_in(&m->rng, 8), first = true;
@@ -118,13 +122,13 @@ bool smut_op_mutate_query(struct smut *m) {
             continue;
         size_t len = pairs[k + 1] - pairs[k] - 1;
         for (int rep = 0; rep < 1 + (k == dup); rep++) {
-            smut_ab_str(&b, first ? "?" : "&");
-            smut_ab_put(&b, st->path + pairs[k], len);
+            schedule_mutate_ab_str(&b, first ? "?" : "&");
+            schedule_mutate_ab_put(&b, st->path + pairs[k], len);
             first = false;
         }
     }
     if (!whole && (np == 0 || drop == SIZE_MAX || rng_one_in(&m->rng, 2))) {
-        smut_ab_str(&b, first ? "?" : "&");
+        schedule_mutate_ab_str(&b, first ? "?" : "&");
         put_query_pair(m, &b);
     }
     return set_path(m, i, &b);

@@ -12,52 +12,53 @@
 
 /* ---- step operations --------------------------------------------------------------------- */
 
-bool smut_op_add_step(struct smut *m) {
+bool schedule_mutate_op_add_step(struct schedule_mutate *m) {
     struct sched_step st;
-    if (!smut_step_from_model(m, &st))
+    if (!schedule_mutate_step_from_model(m, &st))
         return false;
     uint8_t lanes = m->s.lanes;
-    st.lane =
-        rng_one_in(&m->rng, 3) ? smut_other_lane(m, 0) : (uint8_t)rng_below(&m->rng, m->s.lanes);
-    size_t j = smut_pick_step(m);
+    st.lane = rng_one_in(&m->rng, 3) ? schedule_mutate_other_lane(m, 0)
+                                     : (uint8_t)rng_below(&m->rng, m->s.lanes);
+    size_t j = schedule_mutate_pick_step(m);
     if (j != SIZE_MAX && m->steps[j].barrier != 0 && rng_one_in(&m->rng, 4))
         st.barrier = m->steps[j].barrier;
-    if (smut_insert_step(m, rng_below(&m->rng, m->n + 1), st))
+    if (schedule_mutate_insert_step(m, rng_below(&m->rng, m->n + 1), st))
         return true;
     m->s.lanes = lanes;
     return false;
 }
 
-bool smut_op_delete_step(struct smut *m) {
+bool schedule_mutate_op_delete_step(struct schedule_mutate *m) {
     if (m->n < 2)
         return false;
-    smut_remove_step(m, smut_pick_step(m));
+    schedule_mutate_remove_step(m, schedule_mutate_pick_step(m));
     return true;
 }
 
 /* The race maker: a copy of a step, usually on another lane and released together with
  * the original through one barrier group. */
-bool smut_op_dup_step(struct smut *m) {
-    size_t i = smut_pick_step(m);
-    if (i == SIZE_MAX || m->n >= SCHED_MAX_STEPS || smut_room(m) < smut_step_size(&m->steps[i]))
+bool schedule_mutate_op_dup_step(struct schedule_mutate *m) {
+    size_t i = schedule_mutate_pick_step(m);
+    if (i == SIZE_MAX || m->n >= SCHED_MAX_STEPS ||
+        schedule_mutate_room(m) < schedule_mutate_step_size(&m->steps[i]))
         return false;
     struct sched_step st = m->steps[i];
     if (!rng_one_in(&m->rng, 4))
-        st.lane = smut_other_lane(m, st.lane);
+        st.lane = schedule_mutate_other_lane(m, st.lane);
     if (!rng_one_in(&m->rng, 4)) {
         if (m->steps[i].barrier == 0)
-            m->steps[i].barrier = smut_new_group(m);
+            m->steps[i].barrier = schedule_mutate_new_group(m);
         st.barrier = m->steps[i].barrier;
     }
     st.delay_us = rng_one_in(&m->rng, 2) ? 0 : st.delay_us;
     size_t at = rng_one_in(&m->rng, 2) ? i + 1 : rng_below(&m->rng, m->n + 1);
-    return smut_insert_step(m, at, st);
+    return schedule_mutate_insert_step(m, at, st);
 }
 
-bool smut_op_swap_steps(struct smut *m) {
+bool schedule_mutate_op_swap_steps(struct schedule_mutate *m) {
     if (m->n < 2)
         return false;
-    size_t a = smut_pick_step(m), b = rng_below(&m->rng, m->n - 1);
+    size_t a = schedule_mutate_pick_step(m), b = rng_below(&m->rng, m->n - 1);
     b += b >= a;
     struct sched_step t = m->steps[a];
     m->steps[a] = m->steps[b];
@@ -65,22 +66,22 @@ bool smut_op_swap_steps(struct smut *m) {
     return true;
 }
 
-bool smut_op_move_step(struct smut *m) {
+bool schedule_mutate_op_move_step(struct schedule_mutate *m) {
     if (m->n < 2)
         return false;
-    struct sched_step st = smut_remove_step(m, smut_pick_step(m));
-    return smut_insert_step(m, rng_below(&m->rng, m->n + 1), st);
+    struct sched_step st = schedule_mutate_remove_step(m, schedule_mutate_pick_step(m));
+    return schedule_mutate_insert_step(m, rng_below(&m->rng, m->n + 1), st);
 }
 
-bool smut_op_set_lane(struct smut *m) {
-    size_t i = smut_pick_step(m);
+bool schedule_mutate_op_set_lane(struct schedule_mutate *m) {
+    size_t i = schedule_mutate_pick_step(m);
     if (i == SIZE_MAX)
         return false;
-    m->steps[i].lane = smut_other_lane(m, m->steps[i].lane);
+    m->steps[i].lane = schedule_mutate_other_lane(m, m->steps[i].lane);
     return true;
 }
 
-bool smut_op_set_lanes(struct smut *m) {
+bool schedule_mutate_op_set_lanes(struct schedule_mutate *m) {
     size_t lanes = m->s.lanes;
     switch (rng_below(&m->rng, 3)) {
     case 0:
@@ -96,12 +97,12 @@ bool smut_op_set_lanes(struct smut *m) {
     if (lanes == m->s.lanes)
         return false;
     m->s.lanes = (uint8_t)lanes;
-    smut_remap_lanes(m);
+    schedule_mutate_remap_lanes(m);
     return true;
 }
 
 /* True when a member of group g other than step i runs on `lane`. */
-static bool group_uses_lane(const struct smut *m, uint8_t g, size_t i, uint8_t lane) {
+static bool group_uses_lane(const struct schedule_mutate *m, uint8_t g, size_t i, uint8_t lane) {
     for (size_t k = 0; k < m->n; k++)
         if (k != i && m->steps[k].barrier == g && m->steps[k].lane == lane)
             return true;
@@ -110,29 +111,29 @@ static bool group_uses_lane(const struct smut *m, uint8_t g, size_t i, uint8_t l
 
 /* Puts step i into group g on a lane no other member uses, when one is free: two members
  * on one lane would wait for each other (the lane runs them one after the other). */
-static void join_group(struct smut *m, size_t i, uint8_t g) {
+static void join_group(struct schedule_mutate *m, size_t i, uint8_t g) {
     m->steps[i].barrier = g;
     for (int tries = 0; tries < 4 && group_uses_lane(m, g, i, m->steps[i].lane); tries++)
-        m->steps[i].lane = smut_other_lane(m, m->steps[i].lane);
+        m->steps[i].lane = schedule_mutate_other_lane(m, m->steps[i].lane);
 }
 
-bool smut_op_join_barrier(struct smut *m) {
+bool schedule_mutate_op_join_barrier(struct schedule_mutate *m) {
     if (m->n < 2)
         return false;
-    size_t i = smut_pick_step(m), j = rng_below(&m->rng, m->n - 1);
+    size_t i = schedule_mutate_pick_step(m), j = rng_below(&m->rng, m->n - 1);
     j += j >= i;
     if (m->steps[j].barrier != 0 && m->steps[j].barrier != m->steps[i].barrier &&
         rng_one_in(&m->rng, 2)) {
         join_group(m, i, m->steps[j].barrier);
         return true;
     }
-    uint8_t g = smut_new_group(m);
+    uint8_t g = schedule_mutate_new_group(m);
     m->steps[j].barrier = g;
     join_group(m, i, g);
     return true;
 }
 
-bool smut_op_leave_barrier(struct smut *m) {
+bool schedule_mutate_op_leave_barrier(struct schedule_mutate *m) {
     size_t start = rng_below(&m->rng, m->n);
     for (size_t k = 0; k < m->n; k++) {
         size_t i = (start + k) % m->n;
@@ -152,8 +153,8 @@ static unsigned delay_top_bit(void) {
     return k;
 }
 
-bool smut_op_set_delay(struct smut *m) {
-    size_t i = smut_pick_step(m);
+bool schedule_mutate_op_set_delay(struct schedule_mutate *m) {
+    size_t i = schedule_mutate_pick_step(m);
     if (i == SIZE_MAX)
         return false;
     uint32_t d;
@@ -175,8 +176,8 @@ bool smut_op_set_delay(struct smut *m) {
     return true;
 }
 
-bool smut_op_set_method(struct smut *m) {
-    size_t i = smut_pick_step(m);
+bool schedule_mutate_op_set_method(struct schedule_mutate *m) {
+    size_t i = schedule_mutate_pick_step(m);
     if (i == SIZE_MAX)
         return false;
     unsigned k = (unsigned)rng_below(&m->rng, SCHED_METHOD_COUNT - 1);
@@ -186,7 +187,7 @@ bool smut_op_set_method(struct smut *m) {
 
 /* ---- header-frame operations (rare) and splicing ----------------------------------------- */
 
-bool smut_op_set_repeat(struct smut *m) {
+bool schedule_mutate_op_set_repeat(struct schedule_mutate *m) {
     static const uint16_t repeats[] = {0, 1, 2, 3, RF_SMUT_MAX_REPEAT};
     uint16_t r = rng_one_in(&m->rng, 2) ? repeats[rng_below(&m->rng, COUNT_OF(repeats))]
                                         : (uint16_t)rng_below(&m->rng, RF_SMUT_MAX_REPEAT + 1);
@@ -196,18 +197,18 @@ bool smut_op_set_repeat(struct smut *m) {
     return true;
 }
 
-bool smut_op_set_jitter(struct smut *m) {
+bool schedule_mutate_op_set_jitter(struct schedule_mutate *m) {
     m->s.jitter_seed = rng_one_in(&m->rng, 4) ? 0 : (uint32_t)rng_next(&m->rng);
     return true;
 }
 
-bool smut_op_set_flags(struct smut *m) {
+bool schedule_mutate_op_set_flags(struct schedule_mutate *m) {
     m->s.flags = rng_one_in(&m->rng, 4) ? 0 : m->s.flags ^ (1u << rng_below(&m->rng, 8));
     return true;
 }
 
 /* Inserts a run of the donor's steps; their lanes fold into ours (or ours grow). */
-bool smut_op_splice_steps(struct smut *m) {
+bool schedule_mutate_op_splice_steps(struct schedule_mutate *m) {
     if (m->ndonor == 0)
         return false;
     if (m->donor_lanes > m->s.lanes && rng_one_in(&m->rng, 2))
@@ -217,7 +218,7 @@ bool smut_op_splice_steps(struct smut *m) {
     for (size_t j = 0; j < k; j++) {
         struct sched_step st = m->donor[a + j];
         st.lane = (uint8_t)(st.lane % m->s.lanes);
-        added += smut_insert_step(m, at + added, st);
+        added += schedule_mutate_insert_step(m, at + added, st);
     }
     return added > 0;
 }

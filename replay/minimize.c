@@ -183,8 +183,8 @@ static bool sched_candidate(const uint8_t *cur, size_t n, size_t k, uint8_t **ou
 }
 
 /* Runs the replay on a candidate; the number of attempts showing the same signature. */
-static unsigned hits_of(const struct minim_opts *o, const uint8_t *b, size_t n,
-                        struct minim_stats *st) {
+static unsigned hits_of(const struct minimize_opts *o, const uint8_t *b, size_t n,
+                        struct minimize_stats *st) {
     char path[4200];
     struct replay_opts ro = o->replay;
     struct replay_result r;
@@ -199,15 +199,15 @@ static unsigned hits_of(const struct minim_opts *o, const uint8_t *b, size_t n,
     return r.hits;
 }
 
-struct minim_state {
+struct minimize_state {
     uint8_t *cur;
     size_t n;
     unsigned need;
     double deadline;
 };
 
-static bool keep_if_reproduces(const struct minim_opts *o, struct minim_state *m, uint8_t *cand,
-                               size_t cn, struct minim_stats *st) {
+static bool keep_if_reproduces(const struct minimize_opts *o, struct minimize_state *m,
+                               uint8_t *cand, size_t cn, struct minimize_stats *st) {
     if (cn > m->n || hits_of(o, cand, cn, st) < m->need) {
         free(cand);
         return false;
@@ -221,12 +221,12 @@ static bool keep_if_reproduces(const struct minim_opts *o, struct minim_state *m
 
 /* Budget left, and no interrupt: after one, every replay fails at once, and the loops
  * would spin through the rest of the budget. */
-static bool time_left(const struct minim_state *m) {
-    return now_s() < m->deadline && pgrp_interrupted() == 0;
+static bool time_left(const struct minimize_state *m) {
+    return now_s() < m->deadline && procgroup_interrupted() == 0;
 }
 
-static void minimize_schedule(const struct minim_opts *o, struct minim_state *m,
-                              struct minim_stats *st) {
+static void minimize_schedule(const struct minimize_opts *o, struct minimize_state *m,
+                              struct minimize_stats *st) {
     for (size_t k = 0; time_left(m); k++) {
         uint8_t *cand = NULL;
         size_t cn = 0;
@@ -237,20 +237,20 @@ static void minimize_schedule(const struct minim_opts *o, struct minim_state *m,
     }
 }
 
-static void minimize_frames(const struct minim_opts *o, struct minim_state *m,
-                            struct minim_stats *st) {
-    struct ftrim t;
-    int32_t steps = ftrim_init(&t, m->cur, m->n, RF_FRAME_MAX_LEN_DEFAULT);
+static void minimize_frames(const struct minimize_opts *o, struct minimize_state *m,
+                            struct minimize_stats *st) {
+    struct frame_trim t;
+    int32_t steps = frame_trim_init(&t, m->cur, m->n, RF_FRAME_MAX_LEN_DEFAULT);
     for (int32_t i = 0; i < steps && time_left(m);) {
         const uint8_t *c;
-        size_t cn = ftrim_candidate(&t, &c);
+        size_t cn = frame_trim_candidate(&t, &c);
         bool kept = hits_of(o, c, cn, st) >= m->need;
         st->accepted += kept;
-        i = ftrim_result(&t, kept);
+        i = frame_trim_result(&t, kept);
     }
     if (steps > 0) {
         size_t n;
-        const uint8_t *acc = ftrim_accepted(&t, &n);
+        const uint8_t *acc = frame_trim_accepted(&t, &n);
         uint8_t *copy = malloc(n ? n : 1);
         if (copy != NULL && n <= m->n) {
             memcpy(copy, acc, n);
@@ -261,13 +261,13 @@ static void minimize_frames(const struct minim_opts *o, struct minim_state *m,
             free(copy);
         }
     }
-    ftrim_free(&t);
+    frame_trim_free(&t);
 }
 
-bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t **out,
-               size_t *out_n, struct minim_stats *st) {
+bool minimize_run(const struct minimize_opts *o, const uint8_t *in, size_t n, uint8_t **out,
+                  size_t *out_n, struct minimize_stats *st) {
     double start = now_s();
-    struct minim_state m = {.cur = malloc(n ? n : 1), .n = n, .deadline = start + o->budget_s};
+    struct minimize_state m = {.cur = malloc(n ? n : 1), .n = n, .deadline = start + o->budget_s};
     memset(st, 0, sizeof(*st));
     st->original_size = n;
     if (m.cur == NULL)
@@ -275,9 +275,10 @@ bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t 
     memcpy(m.cur, in, n);
     /* A race that shows one time in three can miss a whole round: three rounds before
      * calling the input non-reproducing. */
-    for (int round = 0; round < 3 && st->original_hits == 0 && pgrp_interrupted() == 0; round++)
+    for (int round = 0; round < 3 && st->original_hits == 0 && procgroup_interrupted() == 0;
+         round++)
         st->original_hits = hits_of(o, in, n, st);
-    if (pgrp_interrupted() != 0) {
+    if (procgroup_interrupted() != 0) {
         free(m.cur);
         return false;
     }
@@ -293,7 +294,7 @@ bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t 
         minimize_schedule(o, &m, st);
     else
         minimize_frames(o, &m, st);
-    if (pgrp_interrupted() != 0) { /* a half-done result is not claimed as the minimum */
+    if (procgroup_interrupted() != 0) { /* a half-done result is not claimed as the minimum */
         free(m.cur);
         return false;
     }

@@ -15,7 +15,7 @@
 
 #include "replay.h"
 
-struct minim_opts {
+struct minimize_opts {
     struct replay_opts replay; /* binary, flags, env, expect_key, attempts, sandbox, work_dir;
                                 * its input is set per candidate */
     bool schedule;             /* the input is a request schedule (go, http modes) */
@@ -23,7 +23,7 @@ struct minim_opts {
     double budget_s;           /* stop trying candidates after this long */
 };
 
-struct minim_stats {
+struct minimize_stats {
     unsigned original_hits, need, attempts, tried, accepted; /* tried: candidates only */
     size_t original_size, final_size;
     double seconds;
@@ -32,7 +32,7 @@ struct minim_stats {
 /* Minimises in[0..n). On success *out is malloc'd (caller frees). false (logged) when the
  * original does not reproduce or nothing could be run; false, unlogged, after an
  * interrupt (procgroup.h says what it stopped). */
-bool minim_run(const struct minim_opts *o, const uint8_t *in, size_t n, uint8_t **out,
-               size_t *out_n, struct minim_stats *st);
+bool minimize_run(const struct minimize_opts *o, const uint8_t *in, size_t n, uint8_t **out,
+                  size_t *out_n, struct minimize_stats *st);
 
 #endif

@@ -290,20 +290,20 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A leads its own process group (pgrp_fork), which B and C inherit: an interrupt reaches
+/* A leads its own process group (procgroup_fork), which B and C inherit: an interrupt reaches
  * all three, and SIGKILLing the group ends the namespace as killing A does. */
 static void wait_outer(pid_t a, const struct sandbox_opts *o, struct sandbox_result *r) {
     double start = now_s();
     struct timespec tick = {0, 2 * 1000 * 1000};
     int ws;
     for (;;) {
-        if (pgrp_leader_exited(a)) {
-            pgrp_reap(a, &ws);
+        if (procgroup_leader_exited(a)) {
+            procgroup_reap(a, &ws);
             break;
         }
-        if (pgrp_interrupted() != 0) {
-            r->interrupted = pgrp_interrupted();
-            pgrp_stop(a, "the replay sandbox", &ws);
+        if (procgroup_interrupted() != 0) {
+            r->interrupted = procgroup_interrupted();
+            procgroup_stop(a, "the replay sandbox", &ws);
             break;
         }
         if (o->timeout_s > 0 && now_s() - start > o->timeout_s && !r->timed_out) {
@@ -342,7 +342,7 @@ bool sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r) {
     ok = argv != NULL && out_fd >= 0 && pipe2(pipefd, O_CLOEXEC) == 0;
     if (!ok)
         PLOG_E("sandbox: cannot prepare a run of %s", o->argv[0]);
-    pid_t a = ok ? pgrp_fork() : -1;
+    pid_t a = ok ? procgroup_fork() : -1;
     if (a == 0) {
         close(pipefd[0]);
         run_outer(o, argv, work, out_fd, pipefd[1]);

@@ -45,16 +45,17 @@ static void check_seeds(const struct sched_model *m) {
     static uint8_t buf[SSEED_MAX_SEED];
     for (int k = 0; k < SSEED_KIND_COUNT; k++) {
         struct schedule s;
-        size_t n = sseed_one(m, NULL, (enum sseed_kind)k, SSEED_ANY, (uint64_t)k, buf, sizeof(buf));
+        size_t n = sched_seedgen_one(m, NULL, (enum sched_seedgen_kind)k, SSEED_ANY, (uint64_t)k,
+                                     buf, sizeof(buf));
         CHECK(n > 0 && sched_parse(buf, n, &s, NULL) == SCHED_OK);
         sched_free(&s);
     }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    struct tcfg c;
+    struct target_config c;
     struct sched_model m;
-    if (!tcfg_parse((const char *)data, size, "fuzz", &c))
+    if (!target_config_parse((const char *)data, size, "fuzz", &c))
         return 0;
     if (endpoints_load(&c, &m)) {
         CHECK(m.neps > 0);
@@ -65,6 +66,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     } else {
         CHECK(m.neps == 0 && m.nparams == 0 && m.eps == NULL && m.params == NULL);
     }
-    tcfg_free(&c);
+    target_config_free(&c);
     return 0;
 }

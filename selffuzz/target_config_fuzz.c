@@ -16,7 +16,7 @@
     } while (0)
 
 /* Every variant the config names, read as fuzz set-up, replay and the service start do. */
-static void check_variants(const struct tcfg *c) {
+static void check_variants(const struct target_config *c) {
     const cJSON *v;
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(c->root, "variants")) {
         struct variant_env env;
@@ -32,13 +32,13 @@ static void check_variants(const struct tcfg *c) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static struct tcfg c;
-    if (tcfg_parse((const char *)data, size, "fuzz", &c)) {
+    static struct target_config c;
+    if (target_config_parse((const char *)data, size, "fuzz", &c)) {
         CHECK(c.root != NULL && c.name != NULL && c.name[0] != '\0');
         CHECK(strchr(c.name, '/') == NULL);
-        (void)tcfg_section(&c, "frames");
+        (void)target_config_section(&c, "frames");
         check_variants(&c);
-        tcfg_free(&c);
+        target_config_free(&c);
     } else {
         CHECK(c.root == NULL);
     }

@@ -29,9 +29,9 @@ static const struct sched_endpoint *find_ep(const struct sched_model *m, enum sc
 
 static void endpoints_load_should_read_the_orders_config(void **state) {
     (void)state;
-    struct tcfg c;
+    struct target_config c;
     struct sched_model m;
-    assert_true(tcfg_load(ORDERS_CONFIG, &c));
+    assert_true(target_config_load(ORDERS_CONFIG, &c));
     assert_true(endpoints_load(&c, &m));
     assert_int_equal(m.neps, 18);
     assert_int_equal(m.nparams, 2);
@@ -66,16 +66,16 @@ static void endpoints_load_should_read_the_orders_config(void **state) {
     assert_null(endpoints_body_name(SCHED_BODY_COUNT));
 
     sched_model_free(&m);
-    tcfg_free(&c);
+    target_config_free(&c);
 }
 
 /* Parses text as the config /x/cfg.json (so messages name it) and loads endpoints with
  * stderr captured into err. The model goes to *keep when it is non-NULL, else is freed. */
 static bool load_into(const char *text, char *err, size_t cap, struct sched_model *keep) {
     char path[] = "/tmp/test_endpoints_stderr.XXXXXX";
-    struct tcfg c;
+    struct target_config c;
     struct sched_model m;
-    assert_true(tcfg_parse(text, strlen(text), "cfg.json", &c));
+    assert_true(target_config_parse(text, strlen(text), "cfg.json", &c));
     snprintf(c.path, sizeof(c.path), "%s", "/x/cfg.json");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -96,7 +96,7 @@ static bool load_into(const char *text, char *err, size_t cap, struct sched_mode
         *keep = m;
     else
         sched_model_free(&m);
-    tcfg_free(&c);
+    target_config_free(&c);
     return ok;
 }
 

@@ -81,9 +81,9 @@ static void mutator_should_keep_declared_fields_consistent_most_of_the_time(void
     struct fixup_list l;
     const char *why;
     assert_true(fixup_parse("len16le@2,sum8@last", &l, &why));
-    struct fmut *m = fmut_new();
-    struct fmut_opts o;
-    fmut_default_opts(&o, 512);
+    struct frame_mutate *m = frame_mutate_new();
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 512);
     o.lie_one_in = 0;
     o.fixups = &l;
     o.skip_first = true;
@@ -93,7 +93,7 @@ static void mutator_should_keep_declared_fields_consistent_most_of_the_time(void
     memcpy(in, seed, sizeof(seed));
     size_t ok = 0, checked = 0, sched_kept = 0;
     for (uint64_t s = 0; s < 20000; s++) {
-        size_t n = fmut_mutate(m, &o, in, sizeof(seed), NULL, 0, out, s);
+        size_t n = frame_mutate_mutate(m, &o, in, sizeof(seed), NULL, 0, out, s);
         struct frame_iter it;
         struct frame f;
         frame_iter_init(&it, out, n, UINT32_MAX);
@@ -109,7 +109,7 @@ static void mutator_should_keep_declared_fields_consistent_most_of_the_time(void
             ok += (size_t)c;
         }
     }
-    fmut_free(m);
+    frame_mutate_free(m);
     assert_true(checked > 10000);
     /* 15 in 16 calls fix every frame; the rest leave mutated fields for the checks. */
     assert_true(ok * 100 >= checked * 85);

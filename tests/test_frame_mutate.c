@@ -120,8 +120,8 @@ struct run_stats {
 /* Mutates `calls` varied inputs with opts `tmpl` (max_size cycled through max_sizes) and
  * checks the contract on every output: never above max_size, never empty (max_size >= 4),
  * and malformed only when the call says it lied. */
-static void run_mutations(struct fmut *m, const struct fmut_opts *tmpl, size_t calls, uint64_t seed,
-                          struct run_stats *st) {
+static void run_mutations(struct frame_mutate *m, const struct frame_mutate_opts *tmpl,
+                          size_t calls, uint64_t seed, struct run_stats *st) {
     static uint8_t in[INPUT_CAP], donor[INPUT_CAP];
     uint8_t *outs[COUNT_OF(max_sizes)];
     struct rng r;
@@ -130,39 +130,39 @@ static void run_mutations(struct fmut *m, const struct fmut_opts *tmpl, size_t c
     memset(st, 0, sizeof(*st));
     for (size_t c = 0; c < calls; c++) {
         size_t which = c % COUNT_OF(max_sizes);
-        struct fmut_opts o = *tmpl;
+        struct frame_mutate_opts o = *tmpl;
         o.max_size = max_sizes[which];
         size_t in_size = make_input(&r, in, sizeof(in));
         bool with_donor = rng_one_in(&r, 2);
         size_t donor_size = with_donor ? make_input(&r, donor, sizeof(donor)) : 0;
-        size_t n = fmut_mutate(m, &o, in, in_size, with_donor ? donor : NULL, donor_size,
-                               outs[which], rng_next(&r));
+        size_t n = frame_mutate_mutate(m, &o, in, in_size, with_donor ? donor : NULL, donor_size,
+                                       outs[which], rng_next(&r));
         assert_in_range(n, FRAME_HEADER_LEN, o.max_size);
         st->calls++;
         if (frame_is_well_formed(outs[which], n, UINT32_MAX)) {
             st->well_formed++;
         } else {
             st->malformed++;
-            assert_non_null(strstr(fmut_describe(m), "lie_len"));
+            assert_non_null(strstr(frame_mutate_describe(m), "lie_len"));
         }
     }
     free_outs(outs);
 }
 
-static void mutate_once(struct fmut *m, const struct fmut_opts *o, const uint8_t *in, size_t n,
-                        uint8_t *out, size_t *out_n, uint64_t seed) {
-    *out_n = fmut_mutate(m, o, in, n, NULL, 0, out, seed);
+static void mutate_once(struct frame_mutate *m, const struct frame_mutate_opts *o,
+                        const uint8_t *in, size_t n, uint8_t *out, size_t *out_n, uint64_t seed) {
+    *out_n = frame_mutate_mutate(m, o, in, n, NULL, 0, out, seed);
 }
 
 static void mutator_should_be_deterministic_for_a_seed(void **state) {
     (void)state;
-    struct fmut *a = fmut_new(), *b = fmut_new();
+    struct frame_mutate *a = frame_mutate_new(), *b = frame_mutate_new();
     assert_non_null(a);
     assert_non_null(b);
     struct dict d;
     make_dict(&d);
-    struct fmut_opts o;
-    fmut_default_opts(&o, 4096);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 4096);
     o.dict = &d;
     static uint8_t in[INPUT_CAP], other[INPUT_CAP], out_a[4096], out_b[4096], first[4096];
     struct rng r;
@@ -195,18 +195,18 @@ static void mutator_should_be_deterministic_for_a_seed(void **state) {
     }
     /* No-op mutations exist (copying a byte onto itself), but they are rare. */
     assert_true(differ * 10 >= seeds * 9);
-    fmut_free(a);
-    fmut_free(b);
+    frame_mutate_free(a);
+    frame_mutate_free(b);
 }
 
 static void mutator_should_keep_95_percent_well_formed_within_max_size(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     struct dict d;
     make_dict(&d);
-    struct fmut_opts o;
-    fmut_default_opts(&o, 0);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 0);
     o.dict = &d;
     assert_int_equal(o.lie_one_in, RF_MUT_LIE_ONE_IN);
     struct run_stats st;
@@ -217,30 +217,30 @@ static void mutator_should_keep_95_percent_well_formed_within_max_size(void **st
     assert_true(st.malformed > st.calls / RF_MUT_LIE_ONE_IN / 4);
 
     /* Every operation ran; the engine's needs a callback, and there was none. */
-    const uint64_t *counts = fmut_op_counts(m);
+    const uint64_t *counts = frame_mutate_op_counts(m);
     for (int op = 0; op < FMUT_OP_COUNT; op++) {
         if (op == FMUT_ENGINE_BYTES)
             assert_int_equal(counts[op], 0);
         else if (counts[op] == 0)
-            fail_msg("operation %s never applied", fmut_op_name((enum fmut_op)op));
+            fail_msg("operation %s never applied", frame_mutate_op_name((enum frame_mutate_op)op));
     }
-    fmut_free(m);
+    frame_mutate_free(m);
 }
 
 static void mutator_should_always_be_well_formed_when_it_never_lies(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     struct dict d;
     make_dict(&d);
-    struct fmut_opts o;
-    fmut_default_opts(&o, 0);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 0);
     o.dict = &d;
     o.lie_one_in = 0;
     struct run_stats st;
     run_mutations(m, &o, 30000, 2, &st);
     assert_int_equal(st.well_formed, st.calls);
-    fmut_free(m);
+    frame_mutate_free(m);
 }
 
 struct fake_engine {
@@ -259,29 +259,29 @@ static size_t fake_engine_mutate(uint8_t *data, size_t size, size_t max_size, vo
 
 static void mutator_should_apply_the_engine_operation_given_a_callback(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     struct fake_engine e = {0};
-    struct fmut_opts o;
-    fmut_default_opts(&o, 0);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 0);
     o.engine_mutate = fake_engine_mutate;
     o.engine_arg = &e;
     o.lie_one_in = 0;
     struct run_stats st;
     run_mutations(m, &o, 10000, 3, &st);
     assert_int_equal(st.well_formed, st.calls);
-    assert_true(fmut_op_counts(m)[FMUT_ENGINE_BYTES] > 0);
-    assert_int_equal(fmut_op_counts(m)[FMUT_ENGINE_BYTES], e.calls);
-    fmut_free(m);
+    assert_true(frame_mutate_op_counts(m)[FMUT_ENGINE_BYTES] > 0);
+    assert_int_equal(frame_mutate_op_counts(m)[FMUT_ENGINE_BYTES], e.calls);
+    frame_mutate_free(m);
 }
 
 static void mutator_should_refuse_an_engine_result_above_capacity(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     struct fake_engine e = {.grow = 1};
-    struct fmut_opts o;
-    fmut_default_opts(&o, 0);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 0);
     o.engine_mutate = fake_engine_mutate;
     o.engine_arg = &e;
     o.lie_one_in = 0;
@@ -289,31 +289,31 @@ static void mutator_should_refuse_an_engine_result_above_capacity(void **state) 
     run_mutations(m, &o, 5000, 4, &st);
     assert_int_equal(st.well_formed, st.calls);
     assert_true(e.calls > 0);
-    assert_int_equal(fmut_op_counts(m)[FMUT_ENGINE_BYTES], 0);
-    fmut_free(m);
+    assert_int_equal(frame_mutate_op_counts(m)[FMUT_ENGINE_BYTES], 0);
+    frame_mutate_free(m);
 }
 
 static void mutator_should_return_0_when_no_frame_fits(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
-    struct fmut_opts o;
-    fmut_default_opts(&o, 3);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 3);
     uint8_t *out = malloc(3);
     assert_non_null(out);
     const uint8_t in[] = {1, 0, 0, 0, 'a'};
     for (uint64_t seed = 0; seed < 200; seed++) {
-        assert_int_equal(fmut_mutate(m, &o, in, sizeof(in), in, sizeof(in), out, seed), 0);
-        assert_int_equal(fmut_mutate(m, &o, in, 0, NULL, 0, out, seed), 0);
+        assert_int_equal(frame_mutate_mutate(m, &o, in, sizeof(in), in, sizeof(in), out, seed), 0);
+        assert_int_equal(frame_mutate_mutate(m, &o, in, 0, NULL, 0, out, seed), 0);
     }
     free(out);
-    fmut_free(m);
+    frame_mutate_free(m);
 }
 
 static bool known_name(const char *name, size_t len) {
     static const char *const extras[] = {"lie_len", "crossover_cut", "crossover_splice"};
     for (int op = 0; op < FMUT_OP_COUNT; op++) {
-        const char *n = fmut_op_name((enum fmut_op)op);
+        const char *n = frame_mutate_op_name((enum frame_mutate_op)op);
         if (strlen(n) == len && memcmp(n, name, len) == 0)
             return true;
     }
@@ -325,20 +325,20 @@ static bool known_name(const char *name, size_t len) {
 
 static void describe_should_name_only_the_operations_of_the_table(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     struct dict d;
     make_dict(&d);
-    struct fmut_opts o;
-    fmut_default_opts(&o, 1024);
+    struct frame_mutate_opts o;
+    frame_mutate_default_opts(&o, 1024);
     o.dict = &d;
     static uint8_t in[INPUT_CAP], out[1024];
     struct rng r;
     rng_seed(&r, 5);
     for (int i = 0; i < 2000; i++) {
         size_t n = make_input(&r, in, sizeof(in));
-        fmut_mutate(m, &o, in, n, in, n, out, rng_next(&r));
-        const char *desc = fmut_describe(m);
+        frame_mutate_mutate(m, &o, in, n, in, n, out, rng_next(&r));
+        const char *desc = frame_mutate_describe(m);
         size_t names = 0;
         for (const char *p = desc; *p != '\0';) {
             const char *comma = strchr(p, ',');
@@ -351,13 +351,13 @@ static void describe_should_name_only_the_operations_of_the_table(void **state) 
         /* At most RF_MUT_STACK operations plus one lie. */
         assert_in_range(names, 0, RF_MUT_STACK + 1);
     }
-    assert_string_equal(fmut_op_name((enum fmut_op)FMUT_OP_COUNT), "?");
-    fmut_free(m);
+    assert_string_equal(frame_mutate_op_name((enum frame_mutate_op)FMUT_OP_COUNT), "?");
+    frame_mutate_free(m);
 }
 
 static void crossover_should_be_well_formed_within_max_size(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     static uint8_t a[INPUT_CAP], b[INPUT_CAP];
     uint8_t *outs[COUNT_OF(max_sizes)];
@@ -367,31 +367,31 @@ static void crossover_should_be_well_formed_within_max_size(void **state) {
     size_t malformed = 0, calls = 20000;
     for (size_t c = 0; c < calls; c++) {
         size_t which = c % COUNT_OF(max_sizes);
-        struct fmut_opts o;
-        fmut_default_opts(&o, max_sizes[which]);
+        struct frame_mutate_opts o;
+        frame_mutate_default_opts(&o, max_sizes[which]);
         /* Half the calls never lie: those must all be well-formed. */
         bool honest = c % 2 == 0;
         if (honest)
             o.lie_one_in = 0;
         size_t na = make_input(&r, a, sizeof(a)), nb = make_input(&r, b, sizeof(b));
-        size_t n = fmut_crossover(m, &o, a, na, b, nb, outs[which], rng_next(&r));
+        size_t n = frame_mutate_crossover(m, &o, a, na, b, nb, outs[which], rng_next(&r));
         assert_in_range(n, FRAME_HEADER_LEN, o.max_size);
         if (!frame_is_well_formed(outs[which], n, UINT32_MAX)) {
             assert_false(honest);
-            assert_non_null(strstr(fmut_describe(m), "lie_len"));
+            assert_non_null(strstr(frame_mutate_describe(m), "lie_len"));
             malformed++;
         }
     }
     assert_true(malformed * 100 <= calls * 5);
     free_outs(outs);
-    fmut_free(m);
+    frame_mutate_free(m);
 }
 
 /* libFuzzer mutates in place: out is the input buffer. The result must be the one an
  * out-of-place call with the same seed gives. */
 static void mutator_should_work_in_place(void **state) {
     (void)state;
-    struct fmut *m = fmut_new();
+    struct frame_mutate *m = frame_mutate_new();
     assert_non_null(m);
     struct dict d;
     make_dict(&d);
@@ -399,8 +399,8 @@ static void mutator_should_work_in_place(void **state) {
     struct rng r;
     rng_seed(&r, 8);
     for (int i = 0; i < 5000; i++) {
-        struct fmut_opts o;
-        fmut_default_opts(&o, max_sizes[i % COUNT_OF(max_sizes)]);
+        struct frame_mutate_opts o;
+        frame_mutate_default_opts(&o, max_sizes[i % COUNT_OF(max_sizes)]);
         o.dict = &d;
         size_t n = make_input(&r, in, sizeof(in));
         if (n > o.max_size)
@@ -408,19 +408,19 @@ static void mutator_should_work_in_place(void **state) {
         size_t nd = make_input(&r, donor, sizeof(donor));
         uint64_t seed = rng_next(&r);
 
-        size_t ne = fmut_mutate(m, &o, in, n, NULL, 0, expect, seed);
+        size_t ne = frame_mutate_mutate(m, &o, in, n, NULL, 0, expect, seed);
         memcpy(inplace, in, n);
-        size_t ni = fmut_mutate(m, &o, inplace, n, NULL, 0, inplace, seed);
+        size_t ni = frame_mutate_mutate(m, &o, inplace, n, NULL, 0, inplace, seed);
         assert_int_equal(ni, ne);
         assert_memory_equal(inplace, expect, ne);
 
-        ne = fmut_crossover(m, &o, in, n, donor, nd, expect, seed);
+        ne = frame_mutate_crossover(m, &o, in, n, donor, nd, expect, seed);
         memcpy(inplace, in, n);
-        ni = fmut_crossover(m, &o, inplace, n, donor, nd, inplace, seed);
+        ni = frame_mutate_crossover(m, &o, inplace, n, donor, nd, inplace, seed);
         assert_int_equal(ni, ne);
         assert_memory_equal(inplace, expect, ne);
     }
-    fmut_free(m);
+    frame_mutate_free(m);
 }
 
 int main(void) {

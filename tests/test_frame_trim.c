@@ -46,7 +46,7 @@ static bool coin(const uint8_t *buf, size_t size, void *arg) {
 
 struct trim_run {
     int32_t budget;
-    size_t steps;      /* ftrim_result calls */
+    size_t steps;      /* frame_trim_result calls */
     size_t start_size; /* the normalised input */
     uint8_t *final;    /* copy of the accepted stream at the end */
     size_t final_size;
@@ -55,40 +55,40 @@ struct trim_run {
 /* Drives the protocol as AFL++ does, checking its invariants at every step. */
 static void run_trim(const uint8_t *in, size_t size, trim_pred pred, void *arg,
                      struct trim_run *run) {
-    struct ftrim t;
+    struct frame_trim t;
     memset(run, 0, sizeof(*run));
-    run->budget = ftrim_init(&t, in, size, UINT32_MAX);
+    run->budget = frame_trim_init(&t, in, size, UINT32_MAX);
     assert_true(run->budget >= 0);
     size_t accepted_size;
-    const uint8_t *accepted = ftrim_accepted(&t, &accepted_size);
+    const uint8_t *accepted = frame_trim_accepted(&t, &accepted_size);
     assert_true(frame_is_well_formed(accepted, accepted_size, UINT32_MAX));
     assert_true(accepted_size <= size);
     run->start_size = accepted_size;
     int32_t step = 0;
     while (step < run->budget) {
         const uint8_t *cand;
-        size_t n = ftrim_candidate(&t, &cand);
+        size_t n = frame_trim_candidate(&t, &cand);
         assert_true(frame_is_well_formed(cand, n, UINT32_MAX));
         assert_true(n <= accepted_size);
         bool ok = pred(cand, n, arg);
-        int32_t next = ftrim_result(&t, ok);
+        int32_t next = frame_trim_result(&t, ok);
         assert_true(next > step);
         assert_true(next <= run->budget);
         step = next;
         run->steps++;
         assert_true(run->steps <= (size_t)run->budget);
         size_t now;
-        accepted = ftrim_accepted(&t, &now);
+        accepted = frame_trim_accepted(&t, &now);
         /* Success installs the candidate; failure keeps the accepted stream. */
         assert_int_equal(now, ok ? n : accepted_size);
         accepted_size = now;
     }
-    accepted = ftrim_accepted(&t, &accepted_size);
+    accepted = frame_trim_accepted(&t, &accepted_size);
     run->final = malloc(accepted_size + 1);
     assert_non_null(run->final);
     memcpy(run->final, accepted, accepted_size);
     run->final_size = accepted_size;
-    ftrim_free(&t);
+    frame_trim_free(&t);
 }
 
 static size_t put_frame(uint8_t *buf, size_t off, const uint8_t *p, size_t len) {
@@ -169,22 +169,22 @@ static void trim_should_normalise_a_truncated_tail(void **state) {
     (void)state;
     /* A whole frame, then 2 bytes of a header: the tail would grow if kept, so it goes. */
     const uint8_t short_tail[] = {3, 0, 0, 0, 'a', 'b', 'c', 9, 9};
-    struct ftrim t;
-    assert_true(ftrim_init(&t, short_tail, sizeof(short_tail), UINT32_MAX) > 0);
+    struct frame_trim t;
+    assert_true(frame_trim_init(&t, short_tail, sizeof(short_tail), UINT32_MAX) > 0);
     size_t n;
-    const uint8_t *acc = ftrim_accepted(&t, &n);
+    const uint8_t *acc = frame_trim_accepted(&t, &n);
     assert_int_equal(n, 7);
     assert_memory_equal(acc, short_tail, 7);
-    ftrim_free(&t);
+    frame_trim_free(&t);
 
     /* A header claiming more than remains: its bytes become a frame of their own. */
     const uint8_t past_end[] = {1, 0, 0, 0, 'a', 0xff, 0xff, 0, 0, 'x', 'y', 'z'};
     const uint8_t fixed[] = {1, 0, 0, 0, 'a', 3, 0, 0, 0, 'x', 'y', 'z'};
-    assert_true(ftrim_init(&t, past_end, sizeof(past_end), UINT32_MAX) > 0);
-    acc = ftrim_accepted(&t, &n);
+    assert_true(frame_trim_init(&t, past_end, sizeof(past_end), UINT32_MAX) > 0);
+    acc = frame_trim_accepted(&t, &n);
     assert_int_equal(n, sizeof(fixed));
     assert_memory_equal(acc, fixed, sizeof(fixed));
-    ftrim_free(&t);
+    frame_trim_free(&t);
 
     /* The normalised stream is what the trim then works on. */
     struct trim_run run;
@@ -196,21 +196,21 @@ static void trim_should_normalise_a_truncated_tail(void **state) {
 
 static void trim_should_report_0_steps_when_nothing_can_be_trimmed(void **state) {
     (void)state;
-    struct ftrim t;
-    assert_int_equal(ftrim_init(&t, NULL, 0, UINT32_MAX), 0);
-    ftrim_free(&t);
+    struct frame_trim t;
+    assert_int_equal(frame_trim_init(&t, NULL, 0, UINT32_MAX), 0);
+    frame_trim_free(&t);
     const uint8_t empty_frame[] = {0, 0, 0, 0};
-    assert_int_equal(ftrim_init(&t, empty_frame, sizeof(empty_frame), UINT32_MAX), 0);
+    assert_int_equal(frame_trim_init(&t, empty_frame, sizeof(empty_frame), UINT32_MAX), 0);
     size_t n;
-    const uint8_t *acc = ftrim_accepted(&t, &n);
+    const uint8_t *acc = frame_trim_accepted(&t, &n);
     assert_int_equal(n, sizeof(empty_frame));
     assert_memory_equal(acc, empty_frame, n);
     /* A result after the end is harmless and reports the (zero) budget. */
-    assert_int_equal(ftrim_result(&t, true), 0);
-    ftrim_free(&t);
+    assert_int_equal(frame_trim_result(&t, true), 0);
+    frame_trim_free(&t);
     const uint8_t three[] = {1, 2, 3};
-    assert_int_equal(ftrim_init(&t, three, sizeof(three), UINT32_MAX), 0);
-    ftrim_free(&t);
+    assert_int_equal(frame_trim_init(&t, three, sizeof(three), UINT32_MAX), 0);
+    frame_trim_free(&t);
 }
 
 int main(void) {

@@ -31,7 +31,7 @@
 #define ORDERS_SEED 1
 
 struct orders {
-    struct tcfg c;
+    struct target_config c;
     struct sched_model m;
     struct shape_set shapes;
 };
@@ -39,9 +39,9 @@ struct orders {
 static int orders_setup(void **state) {
     struct orders *o = calloc(1, sizeof(*o));
     assert_non_null(o);
-    assert_true(tcfg_load(ORDERS_CONFIG, &o->c));
+    assert_true(target_config_load(ORDERS_CONFIG, &o->c));
     assert_true(endpoints_load(&o->c, &o->m));
-    assert_true(shape_parse(tcfg_section(&o->c, "frames"), o->c.path, &o->shapes));
+    assert_true(shape_parse(target_config_section(&o->c, "frames"), o->c.path, &o->shapes));
     *state = o;
     return 0;
 }
@@ -50,19 +50,19 @@ static int orders_teardown(void **state) {
     struct orders *o = *state;
     shape_free(&o->shapes);
     sched_model_free(&o->m);
-    tcfg_free(&o->c);
+    target_config_free(&o->c);
     free(o);
     return 0;
 }
 
-static void sseed_one_should_be_deterministic_and_parse(void **state) {
+static void sched_seedgen_one_should_be_deterministic_and_parse(void **state) {
     struct orders *o = *state;
     static uint8_t a[SSEED_MAX_SEED], b[SSEED_MAX_SEED];
     for (uint64_t seed = 0; seed < 300; seed++) {
-        enum sseed_kind kind = (enum sseed_kind)(seed % SSEED_KIND_COUNT);
+        enum sched_seedgen_kind kind = (enum sched_seedgen_kind)(seed % SSEED_KIND_COUNT);
         const struct shape_set *shapes = seed % 2 ? &o->shapes : NULL;
-        size_t na = sseed_one(&o->m, shapes, kind, SSEED_ANY, seed, a, sizeof(a));
-        size_t nb = sseed_one(&o->m, shapes, kind, SSEED_ANY, seed, b, sizeof(b));
+        size_t na = sched_seedgen_one(&o->m, shapes, kind, SSEED_ANY, seed, a, sizeof(a));
+        size_t nb = sched_seedgen_one(&o->m, shapes, kind, SSEED_ANY, seed, b, sizeof(b));
         assert_true(na > 0);
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
@@ -75,15 +75,17 @@ static void sseed_one_should_be_deterministic_and_parse(void **state) {
     }
 }
 
-static void sseed_should_refuse_what_cannot_hold_a_seed(void **state) {
+static void sched_seedgen_should_refuse_what_cannot_hold_a_seed(void **state) {
     struct orders *o = *state;
     uint8_t buf[16];
     struct sched_model empty = {0};
-    assert_int_equal(sseed_one(&o->m, NULL, SSEED_KIND_COUNT, 0, 1, buf, sizeof(buf)), 0);
-    assert_int_equal(sseed_one(&o->m, NULL, SSEED_SESSION, o->m.neps, 1, buf, sizeof(buf)), 0);
-    assert_int_equal(sseed_one(&o->m, NULL, SSEED_SESSION, 0, 1, buf, sizeof(buf)), 0);
-    assert_int_equal(sseed_one(&empty, NULL, SSEED_SESSION, SSEED_ANY, 1, buf, sizeof(buf)), 0);
-    assert_int_equal(sseed_endpoint(&o->m, NULL, o->m.neps, 1, buf, sizeof(buf)), 0);
+    assert_int_equal(sched_seedgen_one(&o->m, NULL, SSEED_KIND_COUNT, 0, 1, buf, sizeof(buf)), 0);
+    assert_int_equal(sched_seedgen_one(&o->m, NULL, SSEED_SESSION, o->m.neps, 1, buf, sizeof(buf)),
+                     0);
+    assert_int_equal(sched_seedgen_one(&o->m, NULL, SSEED_SESSION, 0, 1, buf, sizeof(buf)), 0);
+    assert_int_equal(sched_seedgen_one(&empty, NULL, SSEED_SESSION, SSEED_ANY, 1, buf, sizeof(buf)),
+                     0);
+    assert_int_equal(sched_seedgen_endpoint(&o->m, NULL, o->m.neps, 1, buf, sizeof(buf)), 0);
 }
 
 /* Whether path[0..len) is template tpl with every {name} filled by some text. */
@@ -108,13 +110,13 @@ static bool step_is(const struct sched_step *st, const struct sched_endpoint *e)
     return st->method == e->method && fills(e->path, st->path, st->path_len);
 }
 
-static void sseed_endpoint_should_send_that_endpoint_alone(void **state) {
+static void sched_seedgen_endpoint_should_send_that_endpoint_alone(void **state) {
     struct orders *o = *state;
     static uint8_t buf[SSEED_MAX_SEED];
     for (size_t i = 0; i < o->m.neps; i++) {
         const struct sched_endpoint *e = &o->m.eps[i];
         struct schedule s;
-        size_t n = sseed_endpoint(&o->m, &o->shapes, i, i, buf, sizeof(buf));
+        size_t n = sched_seedgen_endpoint(&o->m, &o->shapes, i, i, buf, sizeof(buf));
         assert_int_equal(sched_parse(buf, n, &s, NULL), SCHED_OK);
         assert_int_equal(s.nsteps, 1);
         assert_true(step_is(&s.steps[0], e));
@@ -189,12 +191,12 @@ static void scan_set(const struct sched_model *m, const char *dir, struct set_st
     }
 }
 
-static void sseed_dir_should_cover_every_endpoint_and_race(void **state) {
+static void sched_seedgen_dir_should_cover_every_endpoint_and_race(void **state) {
     struct orders *o = *state;
     char dir[] = "/tmp/test_sched_seedgen.XXXXXX";
     struct set_stats st;
     assert_non_null(mkdtemp(dir));
-    assert_true(sseed_dir(&o->m, &o->shapes, ORDERS_SEED, ORDERS_COUNT, dir));
+    assert_true(sched_seedgen_dir(&o->m, &o->shapes, ORDERS_SEED, ORDERS_COUNT, dir));
     scan_set(&o->m, dir, &st);
     assert_int_equal(st.files, o->m.neps + ORDERS_COUNT);
     for (size_t e = 0; e < o->m.neps; e++)
@@ -223,7 +225,7 @@ static void committed_orders_seeds_should_match_the_generator(void **state) {
 
     char dir[] = "/tmp/test_sched_seedgen.XXXXXX";
     assert_non_null(mkdtemp(dir));
-    assert_true(sseed_dir(&o->m, &o->shapes, ORDERS_SEED, ORDERS_COUNT, dir));
+    assert_true(sched_seedgen_dir(&o->m, &o->shapes, ORDERS_SEED, ORDERS_COUNT, dir));
     for (size_t k = 0; k < i; k++) {
         struct fileio_buf fresh, committed;
         assert_true(read_seed(dir, k, &fresh));
@@ -264,7 +266,7 @@ static void committed_orders_seeds_should_round_trip_through_json(void **state) 
 
 /* Nothing in the generator is about orders: a bare model (no params, no headers, a frames
  * body without shapes) still yields valid seeds of every kind. */
-static void sseed_should_work_on_a_bare_model(void **state) {
+static void sched_seedgen_should_work_on_a_bare_model(void **state) {
     (void)state;
     struct sched_model m = {0};
     static uint8_t buf[SSEED_MAX_SEED];
@@ -273,8 +275,8 @@ static void sseed_should_work_on_a_bare_model(void **state) {
         sched_model_add_endpoint(&m, SCHED_GET, "/x/{missing}", NULL, SCHED_BODY_NONE, NULL));
     for (uint64_t seed = 0; seed < 60; seed++) {
         struct schedule s;
-        size_t n = sseed_one(&m, NULL, (enum sseed_kind)(seed % SSEED_KIND_COUNT), SSEED_ANY, seed,
-                             buf, sizeof(buf));
+        size_t n = sched_seedgen_one(&m, NULL, (enum sched_seedgen_kind)(seed % SSEED_KIND_COUNT),
+                                     SSEED_ANY, seed, buf, sizeof(buf));
         assert_int_equal(sched_parse(buf, n, &s, NULL), SCHED_OK);
         for (size_t k = 0; k < s.nsteps; k++)
             assert_int_equal(s.steps[k].body_len, 0);
@@ -285,15 +287,15 @@ static void sseed_should_work_on_a_bare_model(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sseed_one_should_be_deterministic_and_parse),
-        cmocka_unit_test(sseed_should_refuse_what_cannot_hold_a_seed),
-        cmocka_unit_test(sseed_endpoint_should_send_that_endpoint_alone),
-        cmocka_unit_test(sseed_dir_should_cover_every_endpoint_and_race),
+        cmocka_unit_test(sched_seedgen_one_should_be_deterministic_and_parse),
+        cmocka_unit_test(sched_seedgen_should_refuse_what_cannot_hold_a_seed),
+        cmocka_unit_test(sched_seedgen_endpoint_should_send_that_endpoint_alone),
+        cmocka_unit_test(sched_seedgen_dir_should_cover_every_endpoint_and_race),
         cmocka_unit_test(committed_orders_seeds_should_match_the_generator),
         cmocka_unit_test(committed_orders_seeds_should_round_trip_through_json),
     };
     const struct CMUnitTest bare[] = {
-        cmocka_unit_test(sseed_should_work_on_a_bare_model),
+        cmocka_unit_test(sched_seedgen_should_work_on_a_bare_model),
     };
     int failed = cmocka_run_group_tests(tests, orders_setup, orders_teardown);
     return failed + cmocka_run_group_tests(bare, NULL, NULL);

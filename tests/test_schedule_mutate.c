@@ -114,9 +114,10 @@ static int teardown(void **state) {
     return 0;
 }
 
-static void opts_for(struct smut_opts *o, struct fmut_opts *fo, size_t max_size) {
-    smut_default_opts(o, max_size);
-    fmut_default_opts(fo, 0);
+static void opts_for(struct schedule_mutate_opts *o, struct frame_mutate_opts *fo,
+                     size_t max_size) {
+    schedule_mutate_default_opts(o, max_size);
+    frame_mutate_default_opts(fo, 0);
     fo->fixups = &fixups;
     fo->lie_one_in = 0;
     o->model = &model;
@@ -140,13 +141,13 @@ static bool parses(const uint8_t *buf, size_t len) {
     return ok;
 }
 
-static void smut_should_keep_95_percent_decodable_over_100k_mutations(void **state) {
+static void schedule_mutate_should_keep_95_percent_decodable_over_100k_mutations(void **state) {
     (void)state;
     static const size_t max_sizes[] = {64, 256, 1024, 4096};
     static uint8_t cur[BUF_CAP], out[BUF_CAP];
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     struct rng r, er;
     assert_non_null(m);
     rng_seed(&r, 1);
@@ -164,12 +165,13 @@ static void smut_should_keep_95_percent_decodable_over_100k_mutations(void **sta
             cur_len = s->len;
         }
         const struct seed *d = &seeds[rng_below(&r, COUNT_OF(seeds))];
-        size_t n = smut_mutate(m, &o, cur, cur_len, rng_one_in(&r, 2) ? d->buf : NULL, d->len, out,
-                               rng_next(&r));
+        size_t n = schedule_mutate_mutate(m, &o, cur, cur_len, rng_one_in(&r, 2) ? d->buf : NULL,
+                                          d->len, out, rng_next(&r));
         assert_true(n <= o.max_size);
         decodable += parses(out, n);
         for (size_t k = 0; k < SMUT_OP_COUNT; k++)
-            seen[k] |= strstr(smut_describe(m), smut_op_name((enum smut_op)k)) != NULL;
+            seen[k] |= strstr(schedule_mutate_describe(m),
+                              schedule_mutate_op_name((enum schedule_mutate_op)k)) != NULL;
         memcpy(cur, out, n);
         cur_len = n;
     }
@@ -178,18 +180,19 @@ static void smut_should_keep_95_percent_decodable_over_100k_mutations(void **sta
     assert_true(decodable * 100 >= calls * 95);
     for (size_t k = 0; k < SMUT_OP_COUNT; k++) {
         if (!seen[k])
-            fprintf(stderr, "never described: %s\n", smut_op_name((enum smut_op)k));
+            fprintf(stderr, "never described: %s\n",
+                    schedule_mutate_op_name((enum schedule_mutate_op)k));
         assert_true(seen[k]);
-        assert_true(smut_op_counts(m)[k] > 0);
+        assert_true(schedule_mutate_op_counts(m)[k] > 0);
     }
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
-static void smut_should_repeat_itself_for_the_same_seed(void **state) {
+static void schedule_mutate_should_repeat_itself_for_the_same_seed(void **state) {
     (void)state;
-    struct smut *a = smut_new(), *b = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *a = schedule_mutate_new(), *b = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t oa[BUF_CAP], ob[BUF_CAP], oc[BUF_CAP];
     assert_non_null(a);
     assert_non_null(b);
@@ -197,28 +200,29 @@ static void smut_should_repeat_itself_for_the_same_seed(void **state) {
     size_t differ = 0;
     for (uint64_t seed = 0; seed < 2000; seed++) {
         const struct seed *s = &seeds[seed % COUNT_OF(seeds)], *d = &seeds[(seed / 4) % 4];
-        size_t na = smut_mutate(a, &o, s->buf, s->len, d->buf, d->len, oa, seed);
-        size_t nb = smut_mutate(b, &o, s->buf, s->len, d->buf, d->len, ob, seed);
+        size_t na = schedule_mutate_mutate(a, &o, s->buf, s->len, d->buf, d->len, oa, seed);
+        size_t nb = schedule_mutate_mutate(b, &o, s->buf, s->len, d->buf, d->len, ob, seed);
         assert_int_equal(na, nb);
         assert_memory_equal(oa, ob, na);
-        assert_string_equal(smut_describe(a), smut_describe(b));
-        size_t nc = smut_mutate(b, &o, s->buf, s->len, d->buf, d->len, oc, seed + 1000003);
+        assert_string_equal(schedule_mutate_describe(a), schedule_mutate_describe(b));
+        size_t nc =
+            schedule_mutate_mutate(b, &o, s->buf, s->len, d->buf, d->len, oc, seed + 1000003);
         differ += na != nc || memcmp(oa, oc, na) != 0;
-        na = smut_crossover(a, &o, s->buf, s->len, d->buf, d->len, oa, seed);
-        nb = smut_crossover(b, &o, s->buf, s->len, d->buf, d->len, ob, seed);
+        na = schedule_mutate_crossover(a, &o, s->buf, s->len, d->buf, d->len, oa, seed);
+        nb = schedule_mutate_crossover(b, &o, s->buf, s->len, d->buf, d->len, ob, seed);
         assert_int_equal(na, nb);
         assert_memory_equal(oa, ob, na);
     }
     assert_true(differ > 1800);
-    smut_free(a);
-    smut_free(b);
+    schedule_mutate_free(a);
+    schedule_mutate_free(b);
 }
 
-static void smut_should_never_exceed_max_size_even_when_tiny(void **state) {
+static void schedule_mutate_should_never_exceed_max_size_even_when_tiny(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     struct rng r;
     rng_seed(&r, 3);
@@ -226,16 +230,17 @@ static void smut_should_never_exceed_max_size_even_when_tiny(void **state) {
     for (size_t c = 0; c < 20000; c++) {
         o.max_size = c % 3 == 0 ? rng_below(&r, 48) : rng_below(&r, 400);
         const struct seed *s = &seeds[rng_below(&r, COUNT_OF(seeds))];
-        size_t n = c % 5 == 0 ? smut_crossover(m, &o, s->buf, s->len, seeds[1].buf, seeds[1].len,
-                                               out, rng_next(&r))
-                              : smut_mutate(m, &o, s->buf, s->len, NULL, 0, out, rng_next(&r));
+        size_t n = c % 5 == 0
+                       ? schedule_mutate_crossover(m, &o, s->buf, s->len, seeds[1].buf,
+                                                   seeds[1].len, out, rng_next(&r))
+                       : schedule_mutate_mutate(m, &o, s->buf, s->len, NULL, 0, out, rng_next(&r));
         assert_true(n <= o.max_size);
         if (o.max_size < SMUT_MIN_SIZE)
             assert_int_equal(n, 0);
         else
             assert_true(parses(out, n));
     }
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
 static bool json_valid(const uint8_t *body, size_t len) {
@@ -254,16 +259,16 @@ static bool json_valid(const uint8_t *body, size_t len) {
 /* Counts, over many mutations of the one-step JSON seed, the JSON-endpoint steps whose
  * body parses and those whose body does not. */
 static void count_json(unsigned invalid_one_in, size_t *valid, size_t *invalid) {
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     opts_for(&o, &fo, 4096);
     o.invalid_one_in = invalid_one_in;
     *valid = *invalid = 0;
     for (uint64_t seed = 0; seed < 5000; seed++) {
-        size_t n = smut_mutate(m, &o, seeds[0].buf, seeds[0].len, NULL, 0, out, seed);
-        if (strstr(smut_describe(m), "body_json") == NULL)
+        size_t n = schedule_mutate_mutate(m, &o, seeds[0].buf, seeds[0].len, NULL, 0, out, seed);
+        if (strstr(schedule_mutate_describe(m), "body_json") == NULL)
             continue;
         struct schedule s;
         assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
@@ -276,10 +281,10 @@ static void count_json(unsigned invalid_one_in, size_t *valid, size_t *invalid) 
         }
         sched_free(&s);
     }
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
-static void smut_should_keep_json_bodies_valid_unless_told_to_break_them(void **state) {
+static void schedule_mutate_should_keep_json_bodies_valid_unless_told_to_break_them(void **state) {
     (void)state;
     size_t valid, invalid;
     count_json(0, &valid, &invalid);
@@ -303,11 +308,11 @@ static bool fixups_hold(const uint8_t *body, size_t len) {
     return true;
 }
 
-static void smut_should_keep_frames_bodies_well_formed_with_fixups(void **state) {
+static void schedule_mutate_should_keep_frames_bodies_well_formed_with_fixups(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     struct seed one;
     struct sched_step st1 =
@@ -316,10 +321,10 @@ static void smut_should_keep_frames_bodies_well_formed_with_fixups(void **state)
     opts_for(&o, &fo, 4096);
     size_t bodies = 0, fixed = 0;
     for (uint64_t seed = 0; seed < 20000; seed++) {
-        size_t n = smut_mutate(m, &o, one.buf, one.len, NULL, 0, out, seed);
+        size_t n = schedule_mutate_mutate(m, &o, one.buf, one.len, NULL, 0, out, seed);
         /* Only the frames operation: others may move a body of another kind under the
          * frames endpoint. */
-        if (strcmp(smut_describe(m), "body_frames:fmut") != 0)
+        if (strcmp(schedule_mutate_describe(m), "body_frames:fmut") != 0)
             continue;
         struct schedule s;
         assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
@@ -338,7 +343,7 @@ static void smut_should_keep_frames_bodies_well_formed_with_fixups(void **state)
     printf("smut: frames bodies: %zu, fix-ups hold in %zu\n", bodies, fixed);
     assert_true(bodies > 500);
     assert_true(fixed * 100 >= bodies * 85);
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
 /* True when some barrier group has members on two different lanes. */
@@ -351,17 +356,17 @@ static bool has_cross_lane_group(const struct schedule *s) {
     return false;
 }
 
-static void smut_dup_step_should_make_a_barrier_group_on_two_lanes(void **state) {
+static void schedule_mutate_dup_step_should_make_a_barrier_group_on_two_lanes(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     opts_for(&o, &fo, 4096);
     size_t dups = 0, races = 0;
     for (uint64_t seed = 0; seed < 20000; seed++) {
-        size_t n = smut_mutate(m, &o, seeds[0].buf, seeds[0].len, NULL, 0, out, seed);
-        if (strcmp(smut_describe(m), "dup_step") != 0)
+        size_t n = schedule_mutate_mutate(m, &o, seeds[0].buf, seeds[0].len, NULL, 0, out, seed);
+        if (strcmp(schedule_mutate_describe(m), "dup_step") != 0)
             continue;
         struct schedule s;
         assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
@@ -373,7 +378,7 @@ static void smut_dup_step_should_make_a_barrier_group_on_two_lanes(void **state)
     printf("smut: %zu of %zu lone dup_step calls made a two-lane barrier group\n", races, dups);
     assert_true(dups > 100);
     assert_true(races * 100 >= dups * 40);
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
 static bool path_has(const struct schedule *s, const char *what) {
@@ -385,17 +390,17 @@ static bool path_has(const struct schedule *s, const char *what) {
     return false;
 }
 
-static void smut_should_put_learned_ids_into_paths(void **state) {
+static void schedule_mutate_should_put_learned_ids_into_paths(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     opts_for(&o, &fo, 4096);
     assert_true(sched_model_add_value(&model, "id", LEARNED_ID, strlen(LEARNED_ID)));
     size_t hits = 0;
     for (uint64_t seed = 0; seed < 5000; seed++) {
-        size_t n = smut_mutate(m, &o, seeds[1].buf, seeds[1].len, NULL, 0, out, seed);
+        size_t n = schedule_mutate_mutate(m, &o, seeds[1].buf, seeds[1].len, NULL, 0, out, seed);
         struct schedule s;
         assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
         hits += path_has(&s, "/v1/orders/" LEARNED_ID);
@@ -403,23 +408,23 @@ static void smut_should_put_learned_ids_into_paths(void **state) {
     }
     printf("smut: learned id in a path in %zu of 5000 outputs\n", hits);
     assert_true(hits > 50);
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
-static void smut_should_salvage_inputs_that_do_not_parse(void **state) {
+static void schedule_mutate_should_salvage_inputs_that_do_not_parse(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP], junk[300];
     struct rng r;
     rng_seed(&r, 9);
     opts_for(&o, &fo, 4096);
     size_t kept_prefix = 0;
     for (uint64_t seed = 0; seed < 2000; seed++) {
-        size_t n = smut_mutate(m, &o, seeds[3].buf, seeds[3].len, NULL, 0, out, seed);
+        size_t n = schedule_mutate_mutate(m, &o, seeds[3].buf, seeds[3].len, NULL, 0, out, seed);
         assert_true(parses(out, n));
-        assert_non_null(strstr(smut_describe(m), "salvage_prefix"));
+        assert_non_null(strstr(schedule_mutate_describe(m), "salvage_prefix"));
         struct schedule s;
         assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
         kept_prefix += path_has(&s, "/v1/orders");
@@ -427,64 +432,64 @@ static void smut_should_salvage_inputs_that_do_not_parse(void **state) {
         size_t jn = rng_below(&r, sizeof(junk));
         for (size_t k = 0; k < jn; k++)
             junk[k] = (uint8_t)rng_next(&r);
-        n = smut_mutate(m, &o, junk, jn, NULL, 0, out, seed);
+        n = schedule_mutate_mutate(m, &o, junk, jn, NULL, 0, out, seed);
         assert_true(parses(out, n));
         assert_true(n > SMUT_MIN_SIZE); /* a fresh schedule has steps */
     }
     assert_true(kept_prefix > 1900);
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
-static void smut_crossover_should_combine_the_lanes_of_both_parents(void **state) {
+static void schedule_mutate_crossover_should_combine_the_lanes_of_both_parents(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
-    struct fmut_opts fo;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
+    struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     opts_for(&o, &fo, 4096);
     size_t wide = 0;
     for (uint64_t seed = 0; seed < 2000; seed++) {
-        size_t n = smut_crossover(m, &o, seeds[1].buf, seeds[1].len, seeds[2].buf, seeds[2].len,
-                                  out, seed);
+        size_t n = schedule_mutate_crossover(m, &o, seeds[1].buf, seeds[1].len, seeds[2].buf,
+                                             seeds[2].len, out, seed);
         struct schedule s;
         assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
         wide += s.lanes == 3 && path_has(&s, "/v1/frames") &&
-                strstr(smut_describe(m), "crossover_lanes") != NULL;
+                strstr(schedule_mutate_describe(m), "crossover_lanes") != NULL;
         sched_free(&s);
     }
     assert_true(wide > 200);
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
-static void smut_should_work_without_a_model(void **state) {
+static void schedule_mutate_should_work_without_a_model(void **state) {
     (void)state;
-    struct smut *m = smut_new();
-    struct smut_opts o;
+    struct schedule_mutate *m = schedule_mutate_new();
+    struct schedule_mutate_opts o;
     static uint8_t out[BUF_CAP];
-    smut_default_opts(&o, 1024);
+    schedule_mutate_default_opts(&o, 1024);
     for (uint64_t seed = 0; seed < 5000; seed++) {
         const struct seed *s = &seeds[seed % COUNT_OF(seeds)];
-        size_t n = smut_mutate(m, &o, s->buf, s->len, NULL, 0, out, seed);
+        size_t n = schedule_mutate_mutate(m, &o, s->buf, s->len, NULL, 0, out, seed);
         assert_true(parses(out, n));
-        n = smut_mutate(m, &o, (const uint8_t *)"x", 1, NULL, 0, out, seed);
+        n = schedule_mutate_mutate(m, &o, (const uint8_t *)"x", 1, NULL, 0, out, seed);
         assert_true(parses(out, n));
     }
-    smut_free(m);
+    schedule_mutate_free(m);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(smut_should_keep_95_percent_decodable_over_100k_mutations),
-        cmocka_unit_test(smut_should_repeat_itself_for_the_same_seed),
-        cmocka_unit_test(smut_should_never_exceed_max_size_even_when_tiny),
-        cmocka_unit_test(smut_should_keep_json_bodies_valid_unless_told_to_break_them),
-        cmocka_unit_test(smut_should_keep_frames_bodies_well_formed_with_fixups),
-        cmocka_unit_test(smut_dup_step_should_make_a_barrier_group_on_two_lanes),
-        cmocka_unit_test(smut_should_salvage_inputs_that_do_not_parse),
-        cmocka_unit_test(smut_crossover_should_combine_the_lanes_of_both_parents),
-        cmocka_unit_test(smut_should_work_without_a_model),
+        cmocka_unit_test(schedule_mutate_should_keep_95_percent_decodable_over_100k_mutations),
+        cmocka_unit_test(schedule_mutate_should_repeat_itself_for_the_same_seed),
+        cmocka_unit_test(schedule_mutate_should_never_exceed_max_size_even_when_tiny),
+        cmocka_unit_test(schedule_mutate_should_keep_json_bodies_valid_unless_told_to_break_them),
+        cmocka_unit_test(schedule_mutate_should_keep_frames_bodies_well_formed_with_fixups),
+        cmocka_unit_test(schedule_mutate_dup_step_should_make_a_barrier_group_on_two_lanes),
+        cmocka_unit_test(schedule_mutate_should_salvage_inputs_that_do_not_parse),
+        cmocka_unit_test(schedule_mutate_crossover_should_combine_the_lanes_of_both_parents),
+        cmocka_unit_test(schedule_mutate_should_work_without_a_model),
         /* Last: it adds a learned id to the shared model. */
-        cmocka_unit_test(smut_should_put_learned_ids_into_paths),
+        cmocka_unit_test(schedule_mutate_should_put_learned_ids_into_paths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -330,25 +330,26 @@ static void seedgen_should_be_deterministic_and_well_formed(void **state) {
     cJSON_Delete(frames);
 }
 
-static bool parse_config(const char *text, struct tcfg *c) {
-    return tcfg_parse(text, strlen(text), "racefuzz.json", c);
+static bool parse_config(const char *text, struct target_config *c) {
+    return target_config_parse(text, strlen(text), "racefuzz.json", c);
 }
 
-static void tcfg_parse_should_accept_a_minimal_config(void **state) {
+static void target_config_parse_should_accept_a_minimal_config(void **state) {
     (void)state;
-    struct tcfg c;
+    struct target_config c;
     assert_true(parse_config("{\"name\": \"planted\"}", &c));
     assert_string_equal(c.name, "planted");
-    assert_null(tcfg_section(&c, "frames"));
-    tcfg_free(&c);
+    assert_null(target_config_section(&c, "frames"));
+    target_config_free(&c);
     assert_true(parse_config(
         "{\"name\": \"x\", \"frames\": {\"messages\": []}, \"description\": \"d\"}", &c));
-    assert_true(cJSON_IsObject(tcfg_section(&c, "frames")));
-    tcfg_free(&c);
+    assert_true(cJSON_IsObject(target_config_section(&c, "frames")));
+    target_config_free(&c);
 }
 
-/* Runs tcfg_parse with stderr captured into buf. */
-static bool parse_config_capturing(const char *text, struct tcfg *c, char *buf, size_t cap) {
+/* Runs target_config_parse with stderr captured into buf. */
+static bool parse_config_capturing(const char *text, struct target_config *c, char *buf,
+                                   size_t cap) {
     char path[] = "/tmp/test_shape_stderr.XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -367,9 +368,9 @@ static bool parse_config_capturing(const char *text, struct tcfg *c, char *buf, 
     return ok;
 }
 
-static void tcfg_parse_should_reject_bad_configs(void **state) {
+static void target_config_parse_should_reject_bad_configs(void **state) {
     (void)state;
-    struct tcfg c;
+    struct target_config c;
     char err[1024];
     assert_false(parse_config_capturing("{\n  \"name\": \"x\",\n  oops\n}", &c, err, sizeof(err)));
     assert_non_null(strstr(err, "racefuzz.json:3:"));
@@ -384,7 +385,7 @@ static void tcfg_parse_should_reject_bad_configs(void **state) {
     assert_false(parse_config("{\"name\": \"a/b\"}", &c));
     assert_false(parse_config("{\"name\": 3}", &c));
     assert_false(parse_config("[{\"name\": \"x\"}]", &c));
-    tcfg_free(&c); /* harmless after a failure */
+    target_config_free(&c); /* harmless after a failure */
 }
 
 int main(void) {
@@ -395,8 +396,8 @@ int main(void) {
         cmocka_unit_test(shape_parse_should_reject_bad_shapes),
         cmocka_unit_test(shape_collect_dict_should_collect_constants),
         cmocka_unit_test(seedgen_should_be_deterministic_and_well_formed),
-        cmocka_unit_test(tcfg_parse_should_accept_a_minimal_config),
-        cmocka_unit_test(tcfg_parse_should_reject_bad_configs),
+        cmocka_unit_test(target_config_parse_should_accept_a_minimal_config),
+        cmocka_unit_test(target_config_parse_should_reject_bad_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

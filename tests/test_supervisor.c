@@ -29,7 +29,7 @@
 #define OUT_DIR RF_BINARY_DIR "/supervisor_out"
 
 static const char *go_bin;
-static struct tcfg orders_cfg;
+static struct target_config orders_cfg;
 static struct service_config orders;
 static struct http_supervisor_opts orders_opts;
 static bool orders_ok;
@@ -117,7 +117,7 @@ static int build_orders(void **state) {
     setenv("GOTOOLCHAIN", "local", 1); /* never download a toolchain in a test */
     setenv("GOFLAGS", "", 1);
     setenv("GOWORK", "off", 1);
-    if (!tcfg_load(RF_SOURCE_DIR "/targets/orders/racefuzz.json", &orders_cfg))
+    if (!target_config_load(RF_SOURCE_DIR "/targets/orders/racefuzz.json", &orders_cfg))
         return -1;
     orders_ok = service_config_load(&orders_cfg, OUT_DIR, "buggy", NULL, &orders);
     if (orders_ok)
@@ -129,7 +129,7 @@ static int free_orders(void **state) {
     (void)state;
     if (orders_ok)
         service_config_free(&orders);
-    tcfg_free(&orders_cfg);
+    target_config_free(&orders_cfg);
     return 0;
 }
 
@@ -319,12 +319,12 @@ static void output_after_a_mark_should_hold_the_report_of_a_dying_service(void *
 static bool load_text(const char *service_json, const char *variant, struct service_config *sc) {
     char text[2048];
     snprintf(text, sizeof(text), "{\"name\": \"t\", \"service\": %s}", service_json);
-    struct tcfg c;
-    assert_true(tcfg_parse(text, strlen(text), "cfg.json", &c));
+    struct target_config c;
+    assert_true(target_config_parse(text, strlen(text), "cfg.json", &c));
     snprintf(c.path, sizeof(c.path), "/x/cfg.json");
     snprintf(c.dir, sizeof(c.dir), "%s", OUT_DIR);
     bool ok = service_config_load(&c, OUT_DIR, variant, NULL, sc);
-    tcfg_free(&c);
+    target_config_free(&c);
     return ok;
 }
 

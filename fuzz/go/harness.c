@@ -25,11 +25,11 @@ extern int rfgo_run(struct rfgo_schedule *s);
 
 /* Provided by the schedule mutator's libFuzzer glue when it is linked in (absent from
  * the replay binary). */
-void smut_glue_learn_id(const char *id, size_t len) __attribute__((weak));
+void glue_sched_learn_id(const char *id, size_t len) __attribute__((weak));
 
 void rfgo_learn_id(const char *id, size_t len) {
-    if (smut_glue_learn_id != NULL)
-        smut_glue_learn_id(id, len);
+    if (glue_sched_learn_id != NULL)
+        glue_sched_learn_id(id, len);
 }
 
 /* Replay's perturbation (RACEFUZZ_PERTURB_SEED): the schedule's delay jitter switched on

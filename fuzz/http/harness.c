@@ -42,7 +42,7 @@ static uint8_t blackbox[HTTP_BLACKBOX_COUNTERS]
     __attribute__((section("__libfuzzer_extra_counters"), used));
 
 static struct {
-    struct tcfg cfg;
+    struct target_config cfg;
     struct service_config sc;
     struct http_supervisor *svc;
     struct http_cov *cov;
@@ -105,15 +105,16 @@ static void start_service(void) {
     H.cov = http_cov_create(NULL, 0);
     if (H.cov != NULL)
         atexit(drop_region);
-    if (H.cov == NULL || !tcfg_load(config, &H.cfg) ||
-        !http_expect_load(tcfg_section(&H.cfg, "service"), H.cfg.path, &H.exp))
+    if (H.cov == NULL || !target_config_load(config, &H.cfg) ||
+        !http_expect_load(target_config_section(&H.cfg, "service"), H.cfg.path, &H.exp))
         exit(1);
     snprintf(H.cov_env, sizeof(H.cov_env), "RACEFUZZ_COVER_SHM=%s", http_cov_path(H.cov));
     /* A replay runs the service built by the campaign (its sandbox cannot write a Go build
      * cache), and logs into its own work directory. */
     const char *prebuilt = getenv("RACEFUZZ_HTTP_PREBUILT");
     if (prebuilt != NULL && strcmp(prebuilt, "1") == 0)
-        cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)tcfg_section(&H.cfg, "service"), "build");
+        cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)target_config_section(&H.cfg, "service"),
+                                                "build");
     const char *extra[] = {H.cov_env, NULL};
     if (!service_config_load(&H.cfg, work, NULL, extra, &H.sc))
         exit(1);
@@ -280,7 +281,8 @@ static void blackbox_feedback(const struct http_driver_outcome *out) {
 
 static void reset_service(void) {
     struct http_driver_result r;
-    const cJSON *reset = cJSON_GetObjectItemCaseSensitive(tcfg_section(&H.cfg, "service"), "reset");
+    const cJSON *reset =
+        cJSON_GetObjectItemCaseSensitive(target_config_section(&H.cfg, "service"), "reset");
     if (cJSON_IsString(reset))
         single_request(SCHED_POST, reset->valuestring, &r);
 }
