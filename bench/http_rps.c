@@ -47,7 +47,7 @@ static long arg(const char *s, long lo, long hi) {
 }
 
 static int rps(const char *addr, unsigned lanes, unsigned secs, unsigned steps) {
-    static struct sched_step st[MAX_BENCH_STEPS];
+    static struct schedule_step st[MAX_BENCH_STEPS];
     static const char path[] = "/healthz";
     struct schedule s = {.version = SCHED_VERSION,
                          .lanes = (uint8_t)lanes,
@@ -59,10 +59,10 @@ static int rps(const char *addr, unsigned lanes, unsigned secs, unsigned steps) 
         return 2;
     }
     for (size_t i = 0; i < s.nsteps; i++)
-        st[i] = (struct sched_step){.lane = (uint8_t)(i % lanes),
-                                    .method = SCHED_GET,
-                                    .path = (const uint8_t *)path,
-                                    .path_len = 8};
+        st[i] = (struct schedule_step){.lane = (uint8_t)(i % lanes),
+                                       .method = SCHED_GET,
+                                       .path = (const uint8_t *)path,
+                                       .path_len = 8};
     struct http_driver *d = driver(addr);
     if (!d)
         return 1;
@@ -99,18 +99,18 @@ static unsigned group_spread(struct hts *srv, uint64_t *spread) {
 }
 
 static int spread(unsigned groups, unsigned size) {
-    static struct sched_step st[SCHED_MAX_LANES];
+    static struct schedule_step st[SCHED_MAX_LANES];
     static const char path[] = "/gate", body[] = "{\"n\":1}";
     struct schedule s = {
         .version = SCHED_VERSION, .lanes = (uint8_t)size, .repeat = 1, .steps = st, .nsteps = size};
     for (unsigned i = 0; i < size; i++)
-        st[i] = (struct sched_step){.lane = (uint8_t)i,
-                                    .barrier = 1,
-                                    .method = i % 2 ? SCHED_POST : SCHED_GET,
-                                    .path = (const uint8_t *)path,
-                                    .path_len = 5,
-                                    .body = i % 2 ? (const uint8_t *)body : NULL,
-                                    .body_len = i % 2 ? 7 : 0};
+        st[i] = (struct schedule_step){.lane = (uint8_t)i,
+                                       .barrier = 1,
+                                       .method = i % 2 ? SCHED_POST : SCHED_GET,
+                                       .path = (const uint8_t *)path,
+                                       .path_len = 5,
+                                       .body = i % 2 ? (const uint8_t *)body : NULL,
+                                       .body_len = i % 2 ? 7 : 0};
     struct hts *srv = hts_start();
     char addr[32];
     if (!srv)

@@ -182,24 +182,24 @@ static int parse_show(int argc, char **argv, enum show_format *fmt, const char *
 }
 
 /* The schedule view of buf, or NULL (logged, naming the file) when it is not a schedule.
- * sched_parse already refuses other versions; the explicit version check keeps "shown as
+ * schedule_parse already refuses other versions; the explicit version check keeps "shown as
  * a schedule" tied to the header byte should the codec ever accept more. */
 static cJSON *schedule_view(const char *file, const uint8_t *buf, size_t n, bool quiet) {
     struct schedule s;
     size_t bad;
-    enum sched_err err = sched_parse(buf, n, &s, &bad);
+    enum schedule_err err = schedule_parse(buf, n, &s, &bad);
     if (err == SCHED_OK && s.version != SCHED_VERSION)
         err = SCHED_ERR_VERSION;
     if (err != SCHED_OK && !quiet && bad != SCHED_NO_STEP)
-        LOG_E("%s: not a schedule: steps[%zu]: %s", file, bad, sched_strerror(err));
+        LOG_E("%s: not a schedule: steps[%zu]: %s", file, bad, schedule_strerror(err));
     else if (err != SCHED_OK && !quiet)
-        LOG_E("%s: not a schedule: %s", file, sched_strerror(err));
+        LOG_E("%s: not a schedule: %s", file, schedule_strerror(err));
     if (err != SCHED_OK)
         return NULL;
     cJSON *view = schedule_json_view(&s);
     if (view == NULL)
         LOG_E("%s: out of memory", file);
-    sched_free(&s);
+    schedule_free(&s);
     return view;
 }
 

@@ -179,7 +179,7 @@ static void print_details(const char *log) {
     struct fileio_buf b;
     if (log[0] == '\0' || !fileio_read(log, RF_MAX_FILE_SIZE, &b))
         return;
-    const char *p = sig_report_start((const char *)b.data);
+    const char *p = signature_report_start((const char *)b.data);
     for (int i = 0; *p != '\0' && i < DEMO_DETAIL_LINES; i++) {
         size_t n = strcspn(p, "\n");
         if (i > 0 && strncmp(p, "==================", 18) == 0)

@@ -41,7 +41,7 @@ static void print_excerpt(const char *log) {
     struct fileio_buf b;
     if (!fileio_read(log, RF_MAX_FILE_SIZE, &b))
         return;
-    const char *p = sig_report_start((const char *)b.data);
+    const char *p = signature_report_start((const char *)b.data);
     for (int i = 0; *p != '\0' && i < REPLAY_PRINT_LINES; i++) {
         size_t n = strcspn(p, "\n");
         printf("  %.*s\n", (int)n, p);
@@ -63,7 +63,7 @@ static void print_env(const cJSON *snap) {
 
 /* CASR's severity classes, from the kind: memory writes are exploitable, reads and frees
  * probably, races, leaks, hangs and wrong answers are bugs but not memory corruption. */
-static const char *severity(const struct sig_result *s) {
+static const char *severity(const struct signature_result *s) {
     if (strstr(s->kind, "use-after-free") != NULL || strstr(s->kind, "double-free") != NULL ||
         (strstr(s->kind, "overflow") != NULL && strstr(s->detail, "WRITE") != NULL))
         return "EXPLOITABLE";
@@ -78,7 +78,7 @@ static void add_stacktrace(cJSON *j, const char *log) {
     cJSON *lines = cJSON_AddArrayToObject(j, "Stacktrace");
     if (!fileio_read(log, RF_MAX_FILE_SIZE, &b))
         return;
-    const char *p = sig_report_start((const char *)b.data);
+    const char *p = signature_report_start((const char *)b.data);
     for (int i = 0; *p != '\0' && i < 200; i++) {
         size_t n = strcspn(p, "\n");
         char *line = strndup(p, n);

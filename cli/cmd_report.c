@@ -90,7 +90,7 @@ static bool write_junit(const char *path, const struct report_set *s) {
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
-    bool ok = f != NULL && junit_write(s, f);
+    bool ok = f != NULL && report_junit_write(s, f);
     ok = f != NULL && fclose(f) == 0 && ok && fileio_write_atomic(path, text, size);
     free(text);
     return ok;
@@ -103,10 +103,11 @@ static bool write_sarif(const char *path, const struct report_set *s) {
         snprintf(root, sizeof(root), "%s", cli_root_dir());
     /* No public home page yet: the README in the source tree says what racefuzz is. */
     snprintf(readme, sizeof(readme), "%s/README.md", root);
-    if (!sarif_uri(readme, "", uri, sizeof(uri), &relative)) /* absolute: a file: URI */
+    if (!report_sarif_uri(readme, "", uri, sizeof(uri), &relative)) /* absolute: a file: URI */
         snprintf(uri, sizeof(uri), "file:///");
-    struct sarif_tool t = {.version = RACEFUZZ_VERSION, .information_uri = uri, .root = root};
-    cJSON *log = sarif_build(s, &t);
+    struct report_sarif_tool t = {
+        .version = RACEFUZZ_VERSION, .information_uri = uri, .root = root};
+    cJSON *log = report_sarif_build(s, &t);
     char *text = log != NULL ? cJSON_Print(log) : NULL;
     bool ok = text != NULL && fileio_write_atomic(path, text, strlen(text));
     free(text);

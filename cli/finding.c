@@ -75,10 +75,10 @@ static cJSON *schedule_view(const char *mode, const struct fileio_buf *in) {
     struct schedule s;
     if (strcmp(mode, "go") != 0 && strcmp(mode, "http") != 0)
         return NULL;
-    if (sched_parse(in->data, in->size, &s, NULL) != SCHED_OK)
+    if (schedule_parse(in->data, in->size, &s, NULL) != SCHED_OK)
         return NULL;
     cJSON *v = schedule_json_view(&s);
-    sched_free(&s);
+    schedule_free(&s);
     return v;
 }
 
@@ -147,12 +147,13 @@ static bool report_by_replay(const struct finding *f, char *log, size_t cap) {
 /* The engine's report, or a replay's: true with *sig filled when one is recognised. Else
  * false, with *rep holding the engine's own log when it can be read (it becomes the stored
  * report: whatever the engine said about the input is all there is). */
-static bool read_report(const struct finding *f, struct fileio_buf *rep, struct sig_result *sig) {
+static bool read_report(const struct finding *f, struct fileio_buf *rep,
+                        struct signature_result *sig) {
     char log[4200];
     struct fileio_buf r;
     if (!report_by_replay(f, log, sizeof(log)) || !fileio_read(log, RF_MAX_FILE_SIZE, &r))
         return false;
-    if (!sig_from_report((const char *)r.data, r.size, sig)) {
+    if (!signature_from_report((const char *)r.data, r.size, sig)) {
         fileio_buf_free(&r);
         return false;
     }
@@ -179,7 +180,7 @@ static void engine_verdict(const char *input, char *out, size_t cap) {
  * file) is stored all the same, never dropped. Without a report nothing says that two
  * such inputs are one bug, so each input's content hash is its own signature. */
 static void unrecognised(const struct finding *f, const struct fileio_buf *in,
-                         struct sig_result *sig) {
+                         struct signature_result *sig) {
     struct sha256 h;
     char hex[65], verdict[128], detail[256];
     sha256_init(&h);
@@ -191,17 +192,17 @@ static void unrecognised(const struct finding *f, const struct fileio_buf *in,
              "%s; no crash report recognised in the engine log nor in %d "
              "replays",
              verdict, FINDING_REPORT_ATTEMPTS);
-    sig_unrecognised(hex, detail, sig);
+    signature_unrecognised(hex, detail, sig);
     LOG_W("%s: %s: stored as kind %s with the engine's log", f->input, detail, sig->kind);
 }
 
 /* The report (engine log, else a replay's) and its signature, kind unrecognised when
  * none parses; rep->data stays NULL when there is no text at all. */
 static void find_report(const struct finding *f, const struct fileio_buf *in,
-                        struct fileio_buf *rep, struct sig_result *sig) {
+                        struct fileio_buf *rep, struct signature_result *sig) {
     *rep = (struct fileio_buf){0};
     if (f->report != NULL && fileio_read(f->report, RF_MAX_FILE_SIZE, rep) &&
-        sig_from_report((const char *)rep->data, rep->size, sig))
+        signature_from_report((const char *)rep->data, rep->size, sig))
         return;
     if (!read_report(f, rep, sig))
         unrecognised(f, in, sig);
@@ -210,14 +211,14 @@ static void find_report(const struct finding *f, const struct fileio_buf *in,
 bool finding_store(const struct finding *f, struct store_entry *e) {
     struct fileio_buf in, rep = {0};
     char binary[4096];
-    struct sig_result sig;
+    struct signature_result sig;
     if (!fileio_read(f->input, RF_MAX_FILE_SIZE, &in))
         return false;
     find_report(f, &in, &rep, &sig);
     finding_binary(f->target, f->mode, f->sanitizer, binary, sizeof(binary));
     cJSON *extra = snapshot(f, binary, &in);
     const char *text = rep.data != NULL ? (const char *)rep.data : "";
-    const char *start = sig_report_start(text);
+    const char *start = signature_report_start(text);
     struct store_finding sf = {.target = f->target,
                                .mode = f->mode,
                                .engine = f->engine,

@@ -125,7 +125,7 @@ static bool load_method(const cJSON *o, const char *at, const char *origin,
         LOG_E("%s: %s.method: %s", origin, at, v == NULL ? "missing" : "expected a string");
         return false;
     }
-    if (!sched_method_parse(v->valuestring, &ep->method)) {
+    if (!schedule_method_parse(v->valuestring, &ep->method)) {
         LOG_E("%s: %s.method: unknown method \"%s\" (GET, POST, PUT, DELETE, PATCH, HEAD)", origin,
               at, v->valuestring);
         return false;

@@ -33,7 +33,7 @@ struct gen {
     const struct shape_set *shapes;
     struct rng r;
     uint64_t *binding; /* per model param: which value this seed names (see nth_value) */
-    struct sched_step steps[SSEED_MAX_STEPS];
+    struct schedule_step steps[SSEED_MAX_STEPS];
     size_t nsteps;
     uint8_t pool[SSEED_POOL];
     size_t used;
@@ -57,7 +57,7 @@ enum { REL_RESOURCE = 1, REL_CLIENT = 2, REL_ANY = 3 };
 /* Which endpoints a pick may return: any, or only writing / only reading ones. */
 enum role { ROLE_ANY, ROLE_WRITER, ROLE_READER };
 
-static bool writes(enum sched_method m) {
+static bool writes(enum schedule_method m) {
     return m == SCHED_POST || m == SCHED_PUT || m == SCHED_PATCH || m == SCHED_DELETE;
 }
 
@@ -105,7 +105,7 @@ static size_t pick_counterpart(struct gen *g, size_t a) {
 }
 
 /* Realistic order inside a session: create or change first, then read, delete last. */
-static int method_rank(enum sched_method m) {
+static int method_rank(enum schedule_method m) {
     switch (m) {
     case SCHED_POST:
         return 0;
@@ -262,7 +262,7 @@ static bool add_step(struct gen *g, size_t ep, uint8_t lane, uint8_t barrier, ui
     size_t body = g->used;
     if (g->used - headers > UINT16_MAX || !put_body(g, e, opts))
         return false;
-    g->steps[g->nsteps++] = (struct sched_step){
+    g->steps[g->nsteps++] = (struct schedule_step){
         .lane = lane,
         .barrier = barrier,
         .delay_us = delay_us,
@@ -289,7 +289,7 @@ static bool scalable(const struct sched_endpoint *e) {
 static void add_anonymous_copy(struct gen *g) {
     size_t start = rng_below(&g->r, g->nsteps);
     for (size_t k = 0; k < g->nsteps && g->nsteps < SSEED_MAX_STEPS; k++) {
-        const struct sched_step *st = &g->steps[(start + k) % g->nsteps];
+        const struct schedule_step *st = &g->steps[(start + k) % g->nsteps];
         if (st->headers_len == 0)
             continue;
         g->steps[g->nsteps] = *st;
@@ -410,11 +410,11 @@ static size_t emit(struct gen *g, uint8_t *out, size_t cap) {
                          .steps = g->steps,
                          .nsteps = g->nsteps};
     size_t need = 0;
-    while (s.nsteps > 0 && ((need = sched_serialized_size(&s)) == 0 || need > cap))
+    while (s.nsteps > 0 && ((need = schedule_serialized_size(&s)) == 0 || need > cap))
         s.nsteps--;
-    if (s.nsteps == 0 || sched_check(&s, NULL) != SCHED_OK)
+    if (s.nsteps == 0 || schedule_check(&s, NULL) != SCHED_OK)
         return 0;
-    return sched_serialize(&s, out, cap);
+    return schedule_serialize(&s, out, cap);
 }
 
 static struct gen *gen_new(const struct sched_model *m, const struct shape_set *shapes,

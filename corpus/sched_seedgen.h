@@ -19,7 +19,7 @@
  * the endpoint's example ("{}" for a JSON body without one), or for "frames" bodies a
  * frame stream from the target's frames.messages (corpus/seedgen.h; empty without shapes).
  * Every output is deterministic in (model, shapes, anchor, seed) and parses with
- * sched_parse. */
+ * schedule_parse. */
 #ifndef RF_SCHED_SEEDGEN_H
 #define RF_SCHED_SEEDGEN_H
 

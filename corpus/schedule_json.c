@@ -68,8 +68,8 @@ static bool add_headers(cJSON *obj, const uint8_t *p, size_t n) {
     return true;
 }
 
-static bool add_step(cJSON *arr, const struct sched_step *st) {
-    const char *method = sched_method_name(st->method);
+static bool add_step(cJSON *arr, const struct schedule_step *st) {
+    const char *method = schedule_method_name(st->method);
     cJSON *o = cJSON_CreateObject();
     if (o == NULL || !cJSON_AddItemToArray(arr, o)) {
         cJSON_Delete(o);
@@ -122,7 +122,7 @@ static void build_free(struct build *b) {
     for (size_t i = 0; b->owned != NULL && i < 3 * b->s.nsteps; i++)
         free(b->owned[i]);
     free(b->owned);
-    sched_free(&b->s);
+    schedule_free(&b->s);
 }
 
 /* Reads obj[key] as an integer in lo..hi into *out. An absent key takes *dflt, or is an
@@ -207,13 +207,13 @@ static bool get_bytes(const struct build *b, const cJSON *obj, const char *at, c
 }
 
 static bool get_method(const struct build *b, const cJSON *o, const char *at,
-                       enum sched_method *m) {
+                       enum schedule_method *m) {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, "method");
     if (item == NULL) {
         LOG_E("%s: %smethod: missing", b->origin, at);
         return false;
     }
-    if (!cJSON_IsString(item) || !sched_method_parse(item->valuestring, m)) {
+    if (!cJSON_IsString(item) || !schedule_method_parse(item->valuestring, m)) {
         LOG_E("%s: %smethod: %s is not one of GET, POST, PUT, DELETE, PATCH, HEAD", b->origin, at,
               cJSON_IsString(item) ? item->valuestring : "(not a string)");
         return false;
@@ -236,7 +236,7 @@ static bool get_lane(const struct build *b, const cJSON *o, const char *at, uint
 
 static bool build_step(struct build *b, const cJSON *o, size_t i) {
     static const uint32_t zero = 0;
-    struct sched_step *st = &b->s.steps[i];
+    struct schedule_step *st = &b->s.steps[i];
     uint8_t **own = &b->owned[3 * i];
     uint32_t barrier;
     size_t np, nh, nb;
@@ -310,22 +310,22 @@ static bool build_steps(struct build *b, const cJSON *view) {
     return true;
 }
 
-/* Last line of defence: whatever passed the field checks must also pass sched_check. */
+/* Last line of defence: whatever passed the field checks must also pass schedule_check. */
 static bool build_bytes(const struct build *b, uint8_t **out, size_t *out_size) {
     size_t bad;
-    enum sched_err err = sched_check(&b->s, &bad);
+    enum schedule_err err = schedule_check(&b->s, &bad);
     if (err != SCHED_OK && bad == SCHED_NO_STEP)
-        LOG_E("%s: %s", b->origin, sched_strerror(err));
+        LOG_E("%s: %s", b->origin, schedule_strerror(err));
     else if (err != SCHED_OK)
-        LOG_E("%s: steps[%zu]: %s", b->origin, bad, sched_strerror(err));
+        LOG_E("%s: steps[%zu]: %s", b->origin, bad, schedule_strerror(err));
     if (err != SCHED_OK)
         return false;
-    size_t need = sched_serialized_size(&b->s);
+    size_t need = schedule_serialized_size(&b->s);
     if (need == 0 || (*out = malloc(need)) == NULL) {
         LOG_E("%s: %s", b->origin, need == 0 ? "a step is too long" : "out of memory");
         return false;
     }
-    *out_size = sched_serialize(&b->s, *out, need);
+    *out_size = schedule_serialize(&b->s, *out, need);
     return true;
 }
 

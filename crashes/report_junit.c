@@ -30,7 +30,7 @@ static const char *entity(char c, bool attr) {
     }
 }
 
-bool junit_put_escaped(FILE *out, const char *text, bool attr) {
+bool report_junit_put_escaped(FILE *out, const char *text, bool attr) {
     char *clean = report_set_clean(text);
     if (clean == NULL)
         return false;
@@ -45,11 +45,12 @@ bool junit_put_escaped(FILE *out, const char *text, bool attr) {
     return true;
 }
 
-struct junit_counts {
+struct report_junit_counts {
     size_t tests, failures, skipped;
 };
 
-static void count(const struct report_set *s, size_t from, size_t to, struct junit_counts *c) {
+static void count(const struct report_set *s, size_t from, size_t to,
+                  struct report_junit_counts *c) {
     memset(c, 0, sizeof(*c));
     for (size_t i = from; i < to; i++) {
         enum report_verdict v = report_set_verdict(s->v[i].json);
@@ -69,13 +70,13 @@ static bool put_failure(FILE *out, const struct report_entry *e) {
     snprintf(message, sizeof(message), "%s%s%s%s", fixed ? "regression: " : "",
              report_set_field(j, "Kind"), detail[0] != '\0' ? ": " : "", detail);
     fputs("      <failure message=\"", out);
-    bool ok = lines != NULL && junit_put_escaped(out, message, true);
+    bool ok = lines != NULL && report_junit_put_escaped(out, message, true);
     fputs("\" type=\"", out);
-    ok = ok && junit_put_escaped(out, report_set_field(j, "Kind"), true);
+    ok = ok && report_junit_put_escaped(out, report_set_field(j, "Kind"), true);
     fputs("\">", out);
-    ok = ok && junit_put_escaped(out, e->dir, false);
+    ok = ok && report_junit_put_escaped(out, e->dir, false);
     fputs("\n", out);
-    ok = ok && junit_put_escaped(out, lines, false);
+    ok = ok && report_junit_put_escaped(out, lines, false);
     fputs("</failure>\n", out);
     free(lines);
     return ok;
@@ -85,9 +86,9 @@ static bool put_case(FILE *out, const struct report_entry *e) {
     enum report_verdict v = report_set_verdict(e->json);
     bool ok = true;
     fputs("    <testcase name=\"", out);
-    ok = ok && junit_put_escaped(out, e->name, true);
+    ok = ok && report_junit_put_escaped(out, e->name, true);
     fputs("\" classname=\"", out);
-    ok = ok && junit_put_escaped(out, e->target, true);
+    ok = ok && report_junit_put_escaped(out, e->target, true);
     fputs("\" time=\"0\"", out);
     if (v == REPORT_PASSING) {
         fputs("/>\n", out);
@@ -106,11 +107,11 @@ static bool put_case(FILE *out, const struct report_entry *e) {
 
 /* One target's entries, s->v[from..to). */
 static bool put_suite(FILE *out, const struct report_set *s, size_t from, size_t to) {
-    struct junit_counts c;
+    struct report_junit_counts c;
     bool ok = true;
     count(s, from, to, &c);
     fputs("  <testsuite name=\"", out);
-    ok = junit_put_escaped(out, s->v[from].target, true);
+    ok = report_junit_put_escaped(out, s->v[from].target, true);
     fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
             c.tests, c.failures, c.skipped);
     for (size_t i = from; ok && i < to; i++)
@@ -120,8 +121,8 @@ static bool put_suite(FILE *out, const struct report_set *s, size_t from, size_t
 }
 
 /* <testsuites> has no "skipped" in junit-10.xsd (<testsuite> has): the total stays out. */
-bool junit_write(const struct report_set *s, FILE *out) {
-    struct junit_counts all;
+bool report_junit_write(const struct report_set *s, FILE *out) {
+    struct report_junit_counts all;
     bool ok = true;
     count(s, 0, s->n, &all);
     fprintf(out,

@@ -13,11 +13,11 @@
 #define JUNIT_REPORT_LINES 40
 
 /* Writes s as one JUnit document to out. False when memory runs out or a write fails. */
-bool junit_write(const struct report_set *s, FILE *out);
+bool report_junit_write(const struct report_set *s, FILE *out);
 
 /* Writes text to out escaped for XML 1.0: cleaned by report_set_clean, markup characters
  * as entities, and in an attribute (attr) tab, newline and carriage return as character
  * references so a parser keeps them. False when memory runs out. */
-bool junit_put_escaped(FILE *out, const char *text, bool attr);
+bool report_junit_put_escaped(FILE *out, const char *text, bool attr);
 
 #endif

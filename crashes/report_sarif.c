@@ -62,7 +62,7 @@ static bool file_uri(const char *path, char *out, size_t cap) {
     return encode(path, out, cap, 7);
 }
 
-bool sarif_uri(const char *path, const char *root, char *out, size_t cap, bool *relative) {
+bool report_sarif_uri(const char *path, const char *root, char *out, size_t cap, bool *relative) {
     size_t n = strlen(root);
     while (n > 1 && root[n - 1] == '/')
         n--;
@@ -75,11 +75,11 @@ bool sarif_uri(const char *path, const char *root, char *out, size_t cap, bool *
 }
 
 /* A physical location (file:line) for a frame that names its file, else NULL. */
-static cJSON *physical(const struct sig_frame *f, const char *root) {
+static cJSON *physical(const struct signature_frame *f, const char *root) {
     char uri[2048];
     bool relative;
     if (f->file[0] == '\0' || f->line <= 0 ||
-        !sarif_uri(f->file, root, uri, sizeof(uri), &relative))
+        !report_sarif_uri(f->file, root, uri, sizeof(uri), &relative))
         return NULL;
     cJSON *p = cJSON_CreateObject(), *a = cJSON_AddObjectToObject(p, "artifactLocation");
     cJSON_AddStringToObject(a, "uri", uri);
@@ -90,7 +90,7 @@ static cJSON *physical(const struct sig_frame *f, const char *root) {
 }
 
 /* A location: the frame's file:line when known, always its function as a logical one. */
-static cJSON *location(const struct sig_frame *f, const char *root) {
+static cJSON *location(const struct signature_frame *f, const char *root) {
     cJSON *loc = cJSON_CreateObject(), *p = physical(f, root);
     if (p != NULL)
         cJSON_AddItemToObject(loc, "physicalLocation", p);
@@ -102,7 +102,7 @@ static cJSON *location(const struct sig_frame *f, const char *root) {
 
 /* One stack as a thread flow, outermost caller first: SARIF orders a flow's locations as
  * they executed, and the crashing frame executed last. */
-static cJSON *thread_flow(const struct sig_result *sig, size_t k, const char *root) {
+static cJSON *thread_flow(const struct signature_result *sig, size_t k, const char *root) {
     cJSON *flow = cJSON_CreateObject(), *locs = cJSON_AddArrayToObject(flow, "locations");
     char text[64];
     snprintf(text, sizeof(text), sig->nframes[1] > 0 ? "access %zu of the race" : "the crash",
@@ -120,7 +120,7 @@ static cJSON *thread_flow(const struct sig_result *sig, size_t k, const char *ro
 /* A result without a stack (an invariant, an unrecognised finding) is located at its
  * target's config, line 1: code scanning shows no result without a location. */
 static void add_config_location(cJSON *result, const cJSON *report, const char *root) {
-    struct sig_frame f = {.line = 1};
+    struct signature_frame f = {.line = 1};
     snprintf(f.file, sizeof(f.file), "%s", report_set_field(report, "Config"));
     cJSON *p = physical(&f, root);
     if (p == NULL)
@@ -135,8 +135,8 @@ static void add_config_location(cJSON *result, const cJSON *report, const char *
 /* The stacks of the stored report, when one parses: locations and code flows. */
 static void add_stacks(cJSON *result, const cJSON *report, const char *root) {
     char *text = report_set_lines(report, SIZE_MAX);
-    struct sig_result *sig = malloc(sizeof(*sig));
-    if (text != NULL && sig != NULL && sig_from_report(text, strlen(text), sig) &&
+    struct signature_result *sig = malloc(sizeof(*sig));
+    if (text != NULL && sig != NULL && signature_from_report(text, strlen(text), sig) &&
         sig->nframes[0] > 0) {
         cJSON *loc = location(&sig->frames[0][0], root);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(result, "locations"), loc);
@@ -195,7 +195,7 @@ static cJSON *result(const struct report_entry *e, cJSON *rules, const char *roo
     return r;
 }
 
-static cJSON *driver(const struct sarif_tool *t) {
+static cJSON *driver(const struct report_sarif_tool *t) {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", "racefuzz");
     add_clean(d, "version", t->version);
@@ -217,7 +217,7 @@ static cJSON *base_ids(const char *root) {
     return ids;
 }
 
-cJSON *sarif_build(const struct report_set *s, const struct sarif_tool *t) {
+cJSON *report_sarif_build(const struct report_set *s, const struct report_sarif_tool *t) {
     cJSON *log = cJSON_CreateObject(), *run = cJSON_CreateObject(), *d = driver(t);
     cJSON_AddStringToObject(log, "$schema", SARIF_SCHEMA_URI);
     cJSON_AddStringToObject(log, "version", "2.1.0");

@@ -232,7 +232,7 @@ static bool any_prefix(struct span s, const char *const *list, size_t n) {
 }
 
 /* module: the binary or library a C frame names in parentheses ("" when none). */
-static bool is_foreign(const struct sig_frame *f, struct span module) {
+static bool is_foreign(const struct signature_frame *f, struct span module) {
     struct span func = span_of(f->func), file = span_of(f->file);
     if (func.n == 0 || (file.n == 0 && find(func, "+0x") != NULL))
         return true; /* unsymbolised: an address says nothing stable about the bug */
@@ -262,11 +262,11 @@ static bool is_foreign(const struct sig_frame *f, struct span module) {
 
 /* One stack as read: its user frames, and its top frames for when it has none. */
 struct stack {
-    struct sig_frame user[SIG_MAX_FRAMES], top[SIG_MAX_FRAMES];
+    struct signature_frame user[SIG_MAX_FRAMES], top[SIG_MAX_FRAMES];
     size_t nuser, ntop;
 };
 
-static void stack_add(struct stack *s, const struct sig_frame *f, bool foreign) {
+static void stack_add(struct stack *s, const struct signature_frame *f, bool foreign) {
     if (s->ntop < SIG_MAX_FRAMES)
         s->top[s->ntop++] = *f;
     if (!foreign && s->nuser < SIG_MAX_FRAMES)
@@ -274,14 +274,14 @@ static void stack_add(struct stack *s, const struct sig_frame *f, bool foreign) 
 }
 
 /* The frames a signature uses: the user frames, or the top frames when there are none. */
-static size_t stack_pick(const struct stack *s, struct sig_frame *out) {
+static size_t stack_pick(const struct stack *s, struct signature_frame *out) {
     size_t n = s->nuser > 0 ? s->nuser : s->ntop;
     memcpy(out, s->nuser > 0 ? s->user : s->top, n * sizeof(*out));
     return n;
 }
 
 /* The state lines of frames: their top SIG_STATE_FRAMES names, one a line. */
-static void frames_text(const struct sig_frame *f, size_t n, char *dst, size_t cap) {
+static void frames_text(const struct signature_frame *f, size_t n, char *dst, size_t cap) {
     size_t len = 0;
     dst[0] = '\0';
     for (size_t i = 0; i < n && i < SIG_STATE_FRAMES; i++) {
@@ -321,7 +321,7 @@ static struct span go_name(struct span s) {
 /* One Go frame, as tracebacks ("pkg.F(args)" then "\t/path/f.go:LINE +0xOFF") and race
  * reports ("  pkg.F()" then "      /path/f.go:LINE +0xOFF") print it. Consumes the two
  * lines only when they are one. */
-static bool read_go_frame(struct cursor *c, struct sig_frame *f, struct span *module) {
+static bool read_go_frame(struct cursor *c, struct signature_frame *f, struct span *module) {
     struct cursor k = *c;
     struct span fn, loc, path;
     if (!next_line(&k, &fn) || !next_line(&k, &loc))
@@ -344,7 +344,7 @@ static bool read_go_frame(struct cursor *c, struct sig_frame *f, struct span *mo
 
 /* Reads Go frames until the first line that is not one ("created by", a blank line). */
 static void read_go_stack(struct cursor *c, struct stack *s) {
-    struct sig_frame f;
+    struct signature_frame f;
     struct span module;
     while (read_go_frame(c, &f, &module))
         stack_add(s, &f, is_foreign(&f, module));
@@ -372,7 +372,7 @@ static struct span unparen(struct span s) {
 
 /* The location part of a sanitizer frame: "file:line:col", "file", "<null>" or a
  * "(module+0xOFF)" alone. */
-static void c_location(struct span rest, struct sig_frame *f, struct span *module) {
+static void c_location(struct span rest, struct signature_frame *f, struct span *module) {
     struct span loc = token(rest), path;
     if (loc.n > 0 && loc.p[0] != '(' && !starts_with(loc, "<null>")) {
         if (split_location(loc, &path, &f->line))
@@ -395,7 +395,7 @@ static void c_location(struct span rest, struct sig_frame *f, struct span *modul
 
 /* One sanitizer frame: "#N 0xPC in func file:line:col", TSan's "#N func file:line:col
  * (module+0xOFF)", or an unsymbolised "#N 0xPC  (module+0xOFF)". */
-static bool parse_c_frame(struct span l, int *num, struct sig_frame *f, struct span *module) {
+static bool parse_c_frame(struct span l, int *num, struct signature_frame *f, struct span *module) {
     l = trim(l);
     size_t i = 1;
     while (i < l.n && is_digit(l.p[i]))
@@ -434,7 +434,7 @@ static bool parse_c_frame(struct span l, int *num, struct sig_frame *f, struct s
 static bool read_c_stack(struct cursor *c, size_t gap, struct stack *s) {
     struct cursor k = *c;
     struct span l, module;
-    struct sig_frame f;
+    struct signature_frame f;
     int num;
     for (size_t skipped = 0; s->ntop == 0; skipped++) {
         if (skipped > gap || !next_line(&k, &l))
@@ -532,7 +532,7 @@ struct hit {
     struct cursor after;
 };
 
-static void set_frames(struct sig_result *out, int which, const struct stack *s) {
+static void set_frames(struct signature_result *out, int which, const struct stack *s) {
     out->nframes[which] = stack_pick(s, out->frames[which]);
 }
 
@@ -546,7 +546,7 @@ static struct span access_words(struct span l) {
 
 /* Both kinds of race report: the access line, its stack, then "Previous ..." and its
  * stack, up to the report's "==================" line. */
-static bool parse_race(struct hit *h, struct sig_result *out, bool go) {
+static bool parse_race(struct hit *h, struct signature_result *out, bool go) {
     struct stack s1 = {0}, s2 = {0};
     struct span l = {"", 0}, acc1, acc2 = {"", 0};
     while (next_line(&h->after, &l) && trim(l).n == 0)
@@ -578,14 +578,14 @@ static bool parse_race(struct hit *h, struct sig_result *out, bool go) {
     return true;
 }
 
-static bool parse_go_race(struct hit *h, struct sig_result *out) {
+static bool parse_go_race(struct hit *h, struct signature_result *out) {
     snprintf(out->kind, sizeof(out->kind), "go-data-race");
     return parse_race(h, out, true);
 }
 
 /* "WARNING: ThreadSanitizer: data race (pid=1)" -> "data-race"; other TSan reports
  * (lock-order-inversion, heap-use-after-free) get their own kind and their first stack. */
-static bool parse_tsan(struct hit *h, struct sig_result *out) {
+static bool parse_tsan(struct hit *h, struct signature_result *out) {
     struct span what;
     after(h->line, "ThreadSanitizer: ", &what);
     const char *paren = find(what, " (");
@@ -595,7 +595,7 @@ static bool parse_tsan(struct hit *h, struct sig_result *out) {
 
 /* ASan names the bug in its SUMMARY line ("SUMMARY: AddressSanitizer: double-free ...");
  * the ERROR line words it less uniformly ("attempting double-free on ..."). */
-static bool parse_asan(struct hit *h, struct sig_result *out) {
+static bool parse_asan(struct hit *h, struct signature_result *out) {
     struct span rest, l, kind = {"", 0};
     after(h->line, "AddressSanitizer: ", &rest);
     kind = token(rest);
@@ -626,7 +626,7 @@ static bool parse_asan(struct hit *h, struct sig_result *out) {
 }
 
 /* The first "Direct leak" (else "Indirect leak") and its allocation stack. */
-static bool parse_lsan(struct hit *h, struct sig_result *out) {
+static bool parse_lsan(struct hit *h, struct signature_result *out) {
     static const char *const leaks[] = {"Direct leak of ", "Indirect leak of "};
     snprintf(out->kind, sizeof(out->kind), "memory-leak");
     for (size_t i = 0; i < COUNT_OF(leaks); i++) {
@@ -679,7 +679,7 @@ static const struct {
 };
 
 /* "file.c:12:7: runtime error: <message>", then a stack when print_stacktrace is on. */
-static bool parse_ubsan(struct hit *h, struct sig_result *out) {
+static bool parse_ubsan(struct hit *h, struct signature_result *out) {
     struct span msg, path;
     int line = 0;
     const char *at = find(h->line, ": runtime error: ");
@@ -704,7 +704,7 @@ static bool parse_ubsan(struct hit *h, struct sig_result *out) {
         set_frames(out, 0, &s);
         return true;
     }
-    struct sig_frame *f = &out->frames[0][0];
+    struct signature_frame *f = &out->frames[0][0];
     snprintf(f->func, sizeof(f->func), "%.*s:%d", (int)(path.n < 200 ? path.n : 200), path.p, line);
     copy_span(f->file, sizeof(f->file), path);
     f->line = line;
@@ -718,7 +718,7 @@ static bool is_goroutine_header(struct span l) {
 }
 
 /* The stack of the goroutine that threw: the first goroutine block after the message. */
-static bool go_thrower(struct hit *h, struct sig_result *out) {
+static bool go_thrower(struct hit *h, struct signature_result *out) {
     struct span l;
     for (size_t i = 0; i < SIG_THROW_GAP && next_line(&h->after, &l); i++)
         if (is_goroutine_header(l)) {
@@ -731,7 +731,7 @@ static bool go_thrower(struct hit *h, struct sig_result *out) {
 }
 
 /* "fatal error: concurrent map writes" -> "go-fatal-concurrent-map-writes". */
-static bool parse_go_fatal(struct hit *h, struct sig_result *out) {
+static bool parse_go_fatal(struct hit *h, struct signature_result *out) {
     struct span msg;
     after(h->line, "fatal error: ", &msg);
     size_t n = copy_span(out->kind, sizeof(out->kind), span_of("go-fatal-"));
@@ -740,7 +740,7 @@ static bool parse_go_fatal(struct hit *h, struct sig_result *out) {
     return go_thrower(h, out);
 }
 
-static bool parse_go_panic(struct hit *h, struct sig_result *out) {
+static bool parse_go_panic(struct hit *h, struct signature_result *out) {
     struct span msg;
     after(h->line, "panic: ", &msg);
     snprintf(out->kind, sizeof(out->kind), "go-panic");
@@ -772,7 +772,7 @@ static bool least_user_goroutine(struct cursor c, struct stack *best) {
  * none: its folded message is the state; so it is for a hang or leak whose goroutines are
  * all racefuzz's own, and for http-mode findings without a goroutine dump (a 5xx, a broken
  * expectation). */
-static bool parse_mode(struct hit *h, struct sig_result *out, const char *marker,
+static bool parse_mode(struct hit *h, struct signature_result *out, const char *marker,
                        const char *kind_prefix) {
     struct span rest, msg;
     after(h->line, marker, &rest);
@@ -796,17 +796,17 @@ static bool parse_mode(struct hit *h, struct sig_result *out, const char *marker
     return true;
 }
 
-static bool parse_go_mode(struct hit *h, struct sig_result *out) {
+static bool parse_go_mode(struct hit *h, struct signature_result *out) {
     return parse_mode(h, out, "racefuzz: go-mode ", "go-");
 }
 
-static bool parse_http_mode(struct hit *h, struct sig_result *out) {
+static bool parse_http_mode(struct hit *h, struct signature_result *out) {
     return parse_mode(h, out, "racefuzz: http-mode ", "http-");
 }
 
 /* frames mode's watchdog: "racefuzz: error: hang: N of M workers ...", then
  * "racefuzz: hang: stack of worker NN:" and a sanitizer stack per late worker. */
-static bool parse_frames_hang(struct hit *h, struct sig_result *out) {
+static bool parse_frames_hang(struct hit *h, struct signature_result *out) {
     struct span msg, l;
     after(h->line, "racefuzz: error: hang: ", &msg);
     snprintf(out->kind, sizeof(out->kind), "hang");
@@ -836,7 +836,7 @@ static const struct {
     {"overwrites its const input", "overwrites-const-input"},
 };
 
-static bool parse_libfuzzer(struct hit *h, struct sig_result *out) {
+static bool parse_libfuzzer(struct hit *h, struct signature_result *out) {
     struct span what;
     after(h->line, "ERROR: libFuzzer: ", &what);
     what = trim(what);
@@ -851,7 +851,7 @@ static bool parse_libfuzzer(struct hit *h, struct sig_result *out) {
     return out->kind[0] != '\0';
 }
 
-enum sig_recogniser {
+enum signature_recogniser {
     SIG_REC_GO_RACE,
     SIG_REC_TSAN,
     SIG_REC_ASAN,
@@ -872,7 +872,7 @@ enum sig_recogniser {
 static const struct recogniser {
     const char *marker;
     bool line_start; /* the marker must begin the line (after indentation) */
-    bool (*parse)(struct hit *h, struct sig_result *out);
+    bool (*parse)(struct hit *h, struct signature_result *out);
 } recognisers[SIG_REC_COUNT] = {
     [SIG_REC_GO_RACE] = {"WARNING: DATA RACE", true, parse_go_race},
     [SIG_REC_TSAN] = {"WARNING: ThreadSanitizer: ", false, parse_tsan},
@@ -889,7 +889,7 @@ static const struct recogniser {
 
 /* Tries r on every line carrying its marker until one parses. */
 static bool recognise(const struct recogniser *r, const char *text, size_t len,
-                      struct sig_result *out) {
+                      struct signature_result *out) {
     struct cursor c = {text, len, 0};
     struct span l;
     while (next_line(&c, &l)) {
@@ -915,7 +915,7 @@ static uint64_t fnv1a(const char *s) {
 
 /* KIND, then either the folded message a recogniser left in state or the frames: a
  * race's two stacks in sorted order, so swapping the accesses changes nothing. */
-static void finish(struct sig_result *out) {
+static void finish(struct signature_result *out) {
     char body[sizeof(out->state)], a[sizeof(out->state)], b[sizeof(out->state)];
     size_t len = 0;
     copy_span(body, sizeof(body), span_of(out->state));
@@ -937,7 +937,7 @@ static void finish(struct sig_result *out) {
     snprintf(out->key, sizeof(out->key), "%016llx", (unsigned long long)fnv1a(out->state));
 }
 
-const char *sig_report_start(const char *text) {
+const char *signature_report_start(const char *text) {
     const char *best = NULL;
     for (size_t i = 0; text != NULL && i < SIG_REC_COUNT; i++) {
         const char *s = strstr(text, recognisers[i].marker);
@@ -951,7 +951,7 @@ const char *sig_report_start(const char *text) {
     return best;
 }
 
-void sig_unrecognised(const char *id, const char *detail, struct sig_result *out) {
+void signature_unrecognised(const char *id, const char *detail, struct signature_result *out) {
     memset(out, 0, sizeof(*out));
     snprintf(out->kind, sizeof(out->kind), "%s", SIG_KIND_UNRECOGNISED);
     snprintf(out->detail, sizeof(out->detail), "%s", detail);
@@ -959,7 +959,7 @@ void sig_unrecognised(const char *id, const char *detail, struct sig_result *out
     finish(out);
 }
 
-bool sig_from_report(const char *text, size_t len, struct sig_result *out) {
+bool signature_from_report(const char *text, size_t len, struct signature_result *out) {
     memset(out, 0, sizeof(*out));
     if (text == NULL)
         return false;

@@ -39,7 +39,7 @@ static void input_name(const uint8_t *d, size_t n, char *out, size_t cap) {
 }
 
 /* KIND-KEY with the kind reduced to [a-z0-9-], so any kind makes a safe directory name. */
-static void entry_name(const struct sig_result *s, char *out, size_t cap) {
+static void entry_name(const struct signature_result *s, char *out, size_t cap) {
     char kind[64];
     size_t i = 0;
     for (const char *p = s->kind; *p != '\0' && i + 1 < sizeof(kind); p++) {
@@ -154,7 +154,7 @@ static void add_report_lines(cJSON *json, const char *text, size_t len) {
     }
 }
 
-static cJSON *frames_json(const struct sig_result *s) {
+static cJSON *frames_json(const struct signature_result *s) {
     cJSON *state = cJSON_CreateArray();
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < s->nframes[k] && i < 3; i++)

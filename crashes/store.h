@@ -27,7 +27,7 @@ struct store_finding {
     const char *target, *mode, *engine; /* "orders", "go", "libfuzzer" */
     const uint8_t *input;
     size_t input_size;
-    const struct sig_result *sig;
+    const struct signature_result *sig;
     const char *report; /* the report text (sanitizer/Go output); may be NULL */
     size_t report_len;
     const cJSON *extra; /* more report.json fields for a new entry (environment...); may be NULL */

@@ -19,7 +19,7 @@
 struct sched_trim {
     uint8_t *buf;
     struct schedule s;
-    struct sched_step *kept;
+    struct schedule_step *kept;
     size_t nkept;
     size_t next;         /* index (into kept) of the step the current candidate drops */
     int32_t step, steps; /* AFL++'s progress counters */
@@ -38,7 +38,7 @@ struct afl_sched_glue {
 };
 
 static void trim_free(struct sched_trim *t) {
-    sched_free(&t->s);
+    schedule_free(&t->s);
     free(t->buf);
     free(t->kept);
     free(t->cand);
@@ -85,7 +85,7 @@ RF_EXPORT int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size
     if ((t->buf = malloc(buf_size + 1)) == NULL)
         return 0;
     memcpy(t->buf, buf, buf_size);
-    if (sched_parse(t->buf, buf_size, &t->s, NULL) != SCHED_OK || t->s.nsteps < 2 ||
+    if (schedule_parse(t->buf, buf_size, &t->s, NULL) != SCHED_OK || t->s.nsteps < 2 ||
         (t->kept = malloc(t->s.nsteps * sizeof(*t->kept))) == NULL ||
         (t->cand = malloc(buf_size)) == NULL) {
         trim_free(t);
@@ -102,7 +102,7 @@ RF_EXPORT int32_t afl_custom_init_trim(void *data, uint8_t *buf, size_t buf_size
 RF_EXPORT size_t afl_custom_trim(void *data, uint8_t **out_buf) {
     struct afl_sched_glue *g = data;
     struct sched_trim *t = &g->trim;
-    struct sched_step held[SCHED_MAX_STEPS];
+    struct schedule_step held[SCHED_MAX_STEPS];
     size_t n = 0;
     for (size_t i = 0; i < t->nkept; i++)
         if (i != t->next || t->nkept == 1)
@@ -111,7 +111,7 @@ RF_EXPORT size_t afl_custom_trim(void *data, uint8_t **out_buf) {
     c.steps = held;
     c.nsteps = n;
     *out_buf = t->cand;
-    return sched_serialize(&c, t->cand, t->cand_cap);
+    return schedule_serialize(&c, t->cand, t->cand_cap);
 }
 
 RF_EXPORT int32_t afl_custom_post_trim(void *data, unsigned char success) {

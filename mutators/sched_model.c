@@ -69,7 +69,7 @@ bool sched_model_add_value(struct sched_model *m, const char *name, const char *
     return true;
 }
 
-bool sched_model_add_endpoint(struct sched_model *m, enum sched_method method, const char *path,
+bool sched_model_add_endpoint(struct sched_model *m, enum schedule_method method, const char *path,
                               const char *headers, enum sched_body_kind body, const char *example) {
     struct sched_endpoint ep = {.method = method, .body = body};
     ep.path = dup_bytes(path, strlen(path));
@@ -131,7 +131,7 @@ bool sched_template_match(const char *tmpl, const uint8_t *path, size_t len,
 }
 
 const struct sched_endpoint *sched_model_match(const struct sched_model *m,
-                                               enum sched_method method, const uint8_t *path,
+                                               enum schedule_method method, const uint8_t *path,
                                                size_t len) {
     if (m == NULL)
         return NULL;

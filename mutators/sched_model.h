@@ -24,7 +24,7 @@ enum sched_body_kind {
 };
 
 struct sched_endpoint {
-    enum sched_method method;
+    enum schedule_method method;
     char *path;    /* template, e.g. "/v1/orders/{id}?currency=EUR" */
     char *headers; /* "Name: value\r\n" lines ("" when none) */
     enum sched_body_kind body;
@@ -56,7 +56,7 @@ bool sched_model_add_value(struct sched_model *m, const char *name, const char *
 
 /* Appends an endpoint, copying every string (headers NULL means none, example NULL means
  * no example). Returns false only on out-of-memory, leaving the model as it was. */
-bool sched_model_add_endpoint(struct sched_model *m, enum sched_method method, const char *path,
+bool sched_model_add_endpoint(struct sched_model *m, enum schedule_method method, const char *path,
                               const char *headers, enum sched_body_kind body, const char *example);
 
 /* Where one {name} of a template sits in a matched request target. */
@@ -76,7 +76,7 @@ bool sched_template_match(const char *tmpl, const uint8_t *path, size_t len,
  * path[0..len): a {name} segment matches one non-empty segment, every other byte matches
  * itself, and the query ("?..." of either side) is ignored. NULL when none matches. */
 const struct sched_endpoint *sched_model_match(const struct sched_model *m,
-                                               enum sched_method method, const uint8_t *path,
+                                               enum schedule_method method, const uint8_t *path,
                                                size_t len);
 
 /* Frees everything the model owns and empties it. */

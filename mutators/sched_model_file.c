@@ -62,8 +62,8 @@ static bool read_endpoint(struct reader *r, char *rest) {
         return fail_at(r, "expected 'E <METHOD> <body-kind> <path>'");
     *kind++ = '\0';
     *path++ = '\0';
-    enum sched_method method;
-    if (!sched_method_parse(rest, &method))
+    enum schedule_method method;
+    if (!schedule_method_parse(rest, &method))
         return fail_at(r, "unknown method \"%s\" (GET, POST, PUT, DELETE, PATCH, HEAD)", rest);
     int k = 0;
     while (k < SCHED_BODY_COUNT && strcmp(kind, body_kinds[k]) != 0)
@@ -295,7 +295,7 @@ static bool write_example(struct writer *w, const struct sched_endpoint *ep) {
 }
 
 static bool write_endpoint(struct writer *w, const struct sched_endpoint *ep, size_t i) {
-    const char *method = sched_method_name(ep->method);
+    const char *method = schedule_method_name(ep->method);
     if (method == NULL || (unsigned)ep->body >= SCHED_BODY_COUNT)
         return fail_w(w, "endpoint %zu: method or body kind outside its enum", i);
     if (ep->path == NULL || ep->path[0] != '/' || !line_safe(ep->path, strlen(ep->path)))

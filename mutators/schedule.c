@@ -30,22 +30,22 @@ static const char *const sched_methods[SCHED_METHOD_COUNT] = {
     [SCHED_DELETE] = "DELETE", [SCHED_PATCH] = "PATCH", [SCHED_HEAD] = "HEAD",
 };
 
-const char *sched_strerror(enum sched_err err) {
+const char *schedule_strerror(enum schedule_err err) {
     if ((unsigned)err >= SCHED_ERR_COUNT)
         return "unknown schedule error";
     return sched_errors[err];
 }
 
-const char *sched_method_name(enum sched_method m) {
+const char *schedule_method_name(enum schedule_method m) {
     if ((unsigned)m >= SCHED_METHOD_COUNT)
         return NULL;
     return sched_methods[m];
 }
 
-bool sched_method_parse(const char *name, enum sched_method *out) {
+bool schedule_method_parse(const char *name, enum schedule_method *out) {
     for (unsigned m = 0; m < SCHED_METHOD_COUNT; m++)
         if (strcmp(name, sched_methods[m]) == 0) {
-            *out = (enum sched_method)m;
+            *out = (enum schedule_method)m;
             return true;
         }
     return false;
@@ -82,8 +82,8 @@ static void set_step(size_t *err_step, size_t i) {
 
 /* Pass 1: the frame structure of the whole input, and the frame count. Frame k is step
  * k - 1, so an error in frame 0 (the header) belongs to no step. */
-static enum sched_err count_frames(const uint8_t *buf, size_t len, size_t *nframes,
-                                   size_t *err_step) {
+static enum schedule_err count_frames(const uint8_t *buf, size_t len, size_t *nframes,
+                                      size_t *err_step) {
     struct frame_iter it;
     struct frame f;
     enum frame_err err;
@@ -110,7 +110,7 @@ static enum sched_err count_frames(const uint8_t *buf, size_t len, size_t *nfram
     return n - 1 > SCHED_MAX_STEPS ? SCHED_ERR_TOO_MANY_STEPS : SCHED_OK;
 }
 
-static enum sched_err check_header(const struct schedule *s) {
+static enum schedule_err check_header(const struct schedule *s) {
     if (s->version != SCHED_VERSION)
         return SCHED_ERR_VERSION;
     if (s->lanes == 0 || s->lanes > SCHED_MAX_LANES)
@@ -118,7 +118,7 @@ static enum sched_err check_header(const struct schedule *s) {
     return SCHED_OK;
 }
 
-static enum sched_err decode_header(const struct frame *f, struct schedule *out) {
+static enum schedule_err decode_header(const struct frame *f, struct schedule *out) {
     if (f->len < SCHED_HEADER_LEN)
         return SCHED_ERR_SHORT_HEADER;
     if (f->len > SCHED_HEADER_LEN)
@@ -131,7 +131,7 @@ static enum sched_err decode_header(const struct frame *f, struct schedule *out)
     return check_header(out);
 }
 
-static enum sched_err check_step(const struct sched_step *st, uint8_t lanes) {
+static enum schedule_err check_step(const struct schedule_step *st, uint8_t lanes) {
     if (st->lane >= lanes)
         return SCHED_ERR_BAD_LANE;
     if ((unsigned)st->method >= SCHED_METHOD_COUNT)
@@ -140,7 +140,8 @@ static enum sched_err check_step(const struct sched_step *st, uint8_t lanes) {
 }
 
 /* Structure first (so a cut step reports the cut, whatever its lane says), then values. */
-static enum sched_err decode_step(const struct frame *f, uint8_t lanes, struct sched_step *st) {
+static enum schedule_err decode_step(const struct frame *f, uint8_t lanes,
+                                     struct schedule_step *st) {
     struct cursor c = {f->data, f->len};
     const uint8_t *p;
     if (!take(&c, 9, &p))
@@ -164,19 +165,19 @@ static enum sched_err decode_step(const struct frame *f, uint8_t lanes, struct s
         return SCHED_ERR_INNER_PAST_END;
     if (c.left != 0)
         return SCHED_ERR_STEP_TRAILING;
-    st->method = method < SCHED_METHOD_COUNT ? (enum sched_method)method : SCHED_METHOD_COUNT;
+    st->method = method < SCHED_METHOD_COUNT ? (enum schedule_method)method : SCHED_METHOD_COUNT;
     return check_step(st, lanes);
 }
 
 /* Pass 2: decodes header and steps from a stream count_frames() accepted. */
-static enum sched_err decode_all(const uint8_t *buf, size_t len, struct schedule *out,
-                                 size_t *err_step) {
+static enum schedule_err decode_all(const uint8_t *buf, size_t len, struct schedule *out,
+                                    size_t *err_step) {
     struct frame_iter it;
     struct frame f;
     frame_iter_init(&it, buf, len, UINT32_MAX);
     (void)frame_iter_next(&it, &f);
     set_step(err_step, SCHED_NO_STEP);
-    enum sched_err err = decode_header(&f, out);
+    enum schedule_err err = decode_header(&f, out);
     for (size_t i = 0; err == SCHED_OK && i < out->nsteps; i++) {
         (void)frame_iter_next(&it, &f);
         set_step(err_step, i);
@@ -185,10 +186,11 @@ static enum sched_err decode_all(const uint8_t *buf, size_t len, struct schedule
     return err;
 }
 
-enum sched_err sched_parse(const uint8_t *buf, size_t len, struct schedule *out, size_t *err_step) {
+enum schedule_err schedule_parse(const uint8_t *buf, size_t len, struct schedule *out,
+                                 size_t *err_step) {
     size_t nframes;
     memset(out, 0, sizeof(*out));
-    enum sched_err err = count_frames(buf, len, &nframes, err_step);
+    enum schedule_err err = count_frames(buf, len, &nframes, err_step);
     if (err != SCHED_OK)
         return err;
     out->nsteps = nframes - 1;
@@ -199,25 +201,25 @@ enum sched_err sched_parse(const uint8_t *buf, size_t len, struct schedule *out,
     }
     err = decode_all(buf, len, out, err_step);
     if (err != SCHED_OK)
-        sched_free(out);
+        schedule_free(out);
     else
         set_step(err_step, SCHED_NO_STEP);
     return err;
 }
 
-void sched_free(struct schedule *s) {
+void schedule_free(struct schedule *s) {
     free(s->steps);
     s->steps = NULL;
     s->nsteps = 0;
 }
 
-static uint64_t step_frame_len(const struct sched_step *st) {
+static uint64_t step_frame_len(const struct schedule_step *st) {
     return (uint64_t)SCHED_STEP_MIN_LEN + st->path_len + st->headers_len + st->body_len;
 }
 
-enum sched_err sched_check(const struct schedule *s, size_t *err_step) {
+enum schedule_err schedule_check(const struct schedule *s, size_t *err_step) {
     set_step(err_step, SCHED_NO_STEP);
-    enum sched_err err = check_header(s);
+    enum schedule_err err = check_header(s);
     if (err != SCHED_OK)
         return err;
     if (s->nsteps > SCHED_MAX_STEPS) {
@@ -235,7 +237,7 @@ enum sched_err sched_check(const struct schedule *s, size_t *err_step) {
     return SCHED_OK;
 }
 
-size_t sched_serialized_size(const struct schedule *s) {
+size_t schedule_serialized_size(const struct schedule *s) {
     size_t total = FRAME_HEADER_LEN + SCHED_HEADER_LEN;
     for (size_t i = 0; i < s->nsteps; i++) {
         uint64_t n = step_frame_len(&s->steps[i]);
@@ -253,7 +255,7 @@ static void put(uint8_t *out, size_t *off, const void *p, size_t n) {
     *off += n;
 }
 
-static void put_step(uint8_t *out, size_t *off, const struct sched_step *st) {
+static void put_step(uint8_t *out, size_t *off, const struct schedule_step *st) {
     uint8_t fix[4 + 9], len16[2], len32[4];
     frame_store_le32(fix, (uint32_t)step_frame_len(st));
     fix[4] = st->lane;
@@ -271,8 +273,8 @@ static void put_step(uint8_t *out, size_t *off, const struct sched_step *st) {
     put(out, off, st->body, st->body_len);
 }
 
-size_t sched_serialize(const struct schedule *s, uint8_t *out, size_t cap) {
-    size_t need = sched_serialized_size(s), off = 0;
+size_t schedule_serialize(const struct schedule *s, uint8_t *out, size_t cap) {
+    size_t need = schedule_serialized_size(s), off = 0;
     if (need == 0 || need > cap)
         return 0;
     uint8_t hdr[FRAME_HEADER_LEN + SCHED_HEADER_LEN];

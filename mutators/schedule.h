@@ -12,7 +12,7 @@
  *   off 0  u8     lane         < lanes; steps of one lane run in order, lanes concurrently
  *   off 1  u8     barrier      0 = none; steps sharing a non-zero group are released together
  *   off 2  u32le  delay_us     delay before sending, in microseconds
- *   off 6  u8     method       enum sched_method (GET=0 ... HEAD=5); others are rejected
+ *   off 6  u8     method       enum schedule_method (GET=0 ... HEAD=5); others are rejected
  *   off 7  u16le  path_len     then path_len bytes of request target ("/v1/orders?x=1")
  *          u16le  headers_len  then headers_len bytes of "Name: value\r\n" lines
  *          u32le  body_len     then body_len bytes of body
@@ -42,7 +42,7 @@
 /* err_step value for errors that belong to no step (header, stream-wide). */
 #define SCHED_NO_STEP ((size_t)-1)
 
-enum sched_err {
+enum schedule_err {
     SCHED_OK = 0,
     SCHED_ERR_NO_HEADER,      /* empty input: not even a header frame */
     SCHED_ERR_FRAME_HEAD,     /* a frame's 4-byte length field is cut by the end of input */
@@ -56,13 +56,13 @@ enum sched_err {
     SCHED_ERR_INNER_PAST_END, /* path/headers/body length runs past the step frame's end */
     SCHED_ERR_STEP_TRAILING,  /* bytes left in the step frame after the body */
     SCHED_ERR_BAD_LANE,       /* step lane is not below the header's lanes */
-    SCHED_ERR_BAD_METHOD,     /* method byte is not an enum sched_method */
+    SCHED_ERR_BAD_METHOD,     /* method byte is not an enum schedule_method */
     SCHED_ERR_STEP_TOO_LONG,  /* (serializing) a step would not fit a frame's u32 length */
     SCHED_ERR_NOMEM,
     SCHED_ERR_COUNT
 };
 
-enum sched_method {
+enum schedule_method {
     SCHED_GET = 0,
     SCHED_POST,
     SCHED_PUT,
@@ -73,10 +73,10 @@ enum sched_method {
 };
 
 /* One request. The byte fields are views (not NUL-terminated); NULL is fine at length 0. */
-struct sched_step {
+struct schedule_step {
     uint8_t lane, barrier;
     uint32_t delay_us;
-    enum sched_method method;
+    enum schedule_method method;
     const uint8_t *path;
     uint16_t path_len;
     const uint8_t *headers;
@@ -89,38 +89,39 @@ struct schedule {
     uint8_t version, lanes;
     uint16_t repeat;
     uint32_t jitter_seed, flags;
-    struct sched_step *steps; /* malloc'd by sched_parse (NULL when nsteps == 0) */
+    struct schedule_step *steps; /* malloc'd by schedule_parse (NULL when nsteps == 0) */
     size_t nsteps;
 };
 
-const char *sched_strerror(enum sched_err err);
+const char *schedule_strerror(enum schedule_err err);
 
 /* Upper-case HTTP name ("POST"); NULL for a value outside the enum. */
-const char *sched_method_name(enum sched_method m);
+const char *schedule_method_name(enum schedule_method m);
 
 /* Exact, case-sensitive match of an upper-case name (HTTP methods are case-sensitive).
  * Returns false and leaves *out untouched for an unknown name. */
-bool sched_method_parse(const char *name, enum sched_method *out);
+bool schedule_method_parse(const char *name, enum schedule_method *out);
 
 /* Parses strictly. Checks run in order: frame structure of the whole stream, the header,
  * then each step in order; the first failure is returned. On success out->steps is malloc'd
- * (free with sched_free) and points into buf. On failure out holds nothing to free, and
+ * (free with schedule_free) and points into buf. On failure out holds nothing to free, and
  * *err_step (if non-NULL) is the 0-based index of the offending step, or SCHED_NO_STEP. */
-enum sched_err sched_parse(const uint8_t *buf, size_t len, struct schedule *out, size_t *err_step);
+enum schedule_err schedule_parse(const uint8_t *buf, size_t len, struct schedule *out,
+                                 size_t *err_step);
 
 /* Frees the steps array (not the buffer they view) and empties the schedule. */
-void sched_free(struct schedule *s);
+void schedule_free(struct schedule *s);
 
-/* Checks a schedule built by hand (JSON, mutator) against every rule sched_parse enforces,
- * so that what sched_serialize writes parses back. Same error contract as sched_parse. */
-enum sched_err sched_check(const struct schedule *s, size_t *err_step);
+/* Checks a schedule built by hand (JSON, mutator) against every rule schedule_parse enforces,
+ * so that what schedule_serialize writes parses back. Same error contract as schedule_parse. */
+enum schedule_err schedule_check(const struct schedule *s, size_t *err_step);
 
-/* Bytes sched_serialize() would write; 0 when a step is too long to encode. */
-size_t sched_serialized_size(const struct schedule *s);
+/* Bytes schedule_serialize() would write; 0 when a step is too long to encode. */
+size_t schedule_serialized_size(const struct schedule *s);
 
-/* Writes the fields as they are (run sched_check first on hand-built schedules). Returns
+/* Writes the fields as they are (run schedule_check first on hand-built schedules). Returns
  * bytes written, or 0 when they don't fit in cap or can't be encoded; then nothing is
  * written past cap. */
-size_t sched_serialize(const struct schedule *s, uint8_t *out, size_t cap);
+size_t schedule_serialize(const struct schedule *s, uint8_t *out, size_t cap);
 
 #endif

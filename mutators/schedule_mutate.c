@@ -59,7 +59,7 @@ void schedule_mutate_record_detail(struct schedule_mutate *m, const char *what) 
 
 /* ---- sizes and the step list ------------------------------------------------------------ */
 
-size_t schedule_mutate_step_size(const struct sched_step *st) {
+size_t schedule_mutate_step_size(const struct schedule_step *st) {
     return STEP_OVERHEAD + (size_t)st->path_len + st->headers_len + st->body_len;
 }
 
@@ -75,7 +75,7 @@ size_t schedule_mutate_room(const struct schedule_mutate *m) {
     return t < m->o->max_size ? m->o->max_size - t : 0;
 }
 
-bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct sched_step st) {
+bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct schedule_step st) {
     if (m->n >= SCHED_MAX_STEPS || schedule_mutate_room(m) < schedule_mutate_step_size(&st))
         return false;
     bytes_move(&m->steps[at + 1], &m->steps[at], (m->n - at) * sizeof(st));
@@ -84,8 +84,8 @@ bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct sc
     return true;
 }
 
-struct sched_step schedule_mutate_remove_step(struct schedule_mutate *m, size_t at) {
-    struct sched_step st = m->steps[at];
+struct schedule_step schedule_mutate_remove_step(struct schedule_mutate *m, size_t at) {
+    struct schedule_step st = m->steps[at];
     bytes_move(&m->steps[at], &m->steps[at + 1], (m->n - at - 1) * sizeof(st));
     m->n--;
     return st;
@@ -232,7 +232,7 @@ void schedule_mutate_fill_template(struct schedule_mutate *m, struct schedule_mu
 
 /* A step made from a random endpoint: method, filled path, its headers and example body.
  * Without a model, "GET /". Lane, group and delay are the caller's. */
-bool schedule_mutate_step_from_model(struct schedule_mutate *m, struct sched_step *st) {
+bool schedule_mutate_step_from_model(struct schedule_mutate *m, struct schedule_step *st) {
     const struct sched_model *md = schedule_mutate_model(m);
     memset(st, 0, sizeof(*st));
     if (md == NULL) {
@@ -320,9 +320,9 @@ const char *schedule_mutate_describe(struct schedule_mutate *m) {
 /* Parses buf into steps[] (views into buf). An input that does not parse keeps its longest
  * parsing prefix of whole steps; false when even its header is unusable. */
 static bool parse_lenient(const uint8_t *buf, size_t len, struct schedule *hdr,
-                          struct sched_step *steps, size_t *n, bool *salvaged) {
+                          struct schedule_step *steps, size_t *n, bool *salvaged) {
     size_t err_step = SCHED_NO_STEP, prefix = 0;
-    enum sched_err err = sched_parse(buf, len, hdr, &err_step);
+    enum schedule_err err = schedule_parse(buf, len, hdr, &err_step);
     *salvaged = err != SCHED_OK;
     if (err != SCHED_OK && err_step != SCHED_NO_STEP && err != SCHED_ERR_NOMEM) {
         /* Header plus the err_step steps before the bad one: err_step + 1 whole frames. */
@@ -331,14 +331,14 @@ static bool parse_lenient(const uint8_t *buf, size_t len, struct schedule *hdr,
         frame_iter_init(&it, buf, len, UINT32_MAX);
         for (size_t k = 0; k <= err_step && frame_iter_next(&it, &f) == FRAME_OK; k++)
             prefix = it.off;
-        err = sched_parse(buf, prefix, hdr, NULL);
+        err = schedule_parse(buf, prefix, hdr, NULL);
     }
     if (err != SCHED_OK)
         return false;
     *n = hdr->nsteps;
     if (*n > 0)
         bytes_move(steps, hdr->steps, *n * sizeof(*steps));
-    sched_free(hdr);
+    schedule_free(hdr);
     return true;
 }
 
@@ -348,7 +348,7 @@ static void fresh(struct schedule_mutate *m) {
     m->n = 0;
     m->s.lanes = (uint8_t)(1 + rng_below(&m->rng, 3));
     for (size_t k = 1 + rng_below(&m->rng, RF_SMUT_FRESH_STEPS); k > 0; k--) {
-        struct sched_step st;
+        struct schedule_step st;
         if (!schedule_mutate_step_from_model(m, &st))
             break;
         st.lane = (uint8_t)rng_below(&m->rng, m->s.lanes);
@@ -387,7 +387,7 @@ static bool load(struct schedule_mutate *m, const struct schedule_mutate_opts *o
 static void fit(struct schedule_mutate *m) {
     size_t max = m->o->max_size, total = total_size(m);
     while (m->n > 0 && total > max) {
-        struct sched_step *st = &m->steps[m->n - 1];
+        struct schedule_step *st = &m->steps[m->n - 1];
         size_t excess = total - max, body = st->body_len, hdrs = st->headers_len;
         if ((m->n > 1 && total - schedule_mutate_step_size(st) >= max) ||
             excess > body + hdrs + st->path_len) {
@@ -435,12 +435,12 @@ static size_t emit(struct schedule_mutate *m, uint8_t *out) {
     m->s.version = SCHED_VERSION;
     m->s.steps = m->steps;
     m->s.nsteps = m->n;
-    if (sched_check(&m->s, NULL) != SCHED_OK) {
+    if (schedule_check(&m->s, NULL) != SCHED_OK) {
         m->s.nsteps = m->n = 0;
         m->s.lanes = 1;
         schedule_mutate_note_extra(m, "check_failed");
     }
-    size_t n = sched_serialize(&m->s, out, m->o->max_size);
+    size_t n = schedule_serialize(&m->s, out, m->o->max_size);
     m->s.steps = NULL;
     return n;
 }
@@ -469,7 +469,7 @@ static void cross_lanes(struct schedule_mutate *m) {
             schedule_mutate_remove_step(m, i);
     m->s.lanes = (uint8_t)(keep + take);
     for (size_t j = 0; j < m->ndonor; j++) {
-        struct sched_step st = m->donor[j];
+        struct schedule_step st = m->donor[j];
         if (st.lane >= take)
             continue;
         st.lane = (uint8_t)(st.lane + keep);

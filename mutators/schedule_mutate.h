@@ -8,7 +8,7 @@
  * moved between lanes and gated; delays, methods, paths, query strings and headers change;
  * bodies are mutated by the kind of the endpoint the step's method and path match (JSON
  * with cJSON, frame streams with frame_mutate_mutate, the rest byte by byte). The output always
- * parses with sched_parse and fits max_size; an input that does not parse is salvaged
+ * parses with schedule_parse and fits max_size; an input that does not parse is salvaged
  * (its longest parsing prefix, or a fresh schedule from the model), never echoed. */
 #ifndef RF_SCHEDULE_MUTATE_H
 #define RF_SCHEDULE_MUTATE_H
@@ -75,7 +75,7 @@ void schedule_mutate_free(struct schedule_mutate *m);
 void schedule_mutate_default_opts(struct schedule_mutate_opts *o, size_t max_size);
 
 /* Mutates `in` into `out` (capacity o->max_size; may alias in) and returns the output
- * length, which parses with sched_parse. `in2` (may be NULL) donates steps. Returns 0 only
+ * length, which parses with schedule_parse. `in2` (may be NULL) donates steps. Returns 0 only
  * when no schedule fits (max_size < SMUT_MIN_SIZE) or on out-of-memory. */
 size_t schedule_mutate_mutate(struct schedule_mutate *m, const struct schedule_mutate_opts *o,
                               const uint8_t *in, size_t in_size, const uint8_t *in2,

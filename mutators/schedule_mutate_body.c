@@ -16,7 +16,7 @@
 
 /* The body kind of the endpoint a step's method and path match; raw when none does. */
 static enum sched_body_kind body_kind(const struct schedule_mutate *m,
-                                      const struct sched_step *st) {
+                                      const struct schedule_step *st) {
     const struct sched_endpoint *ep =
         sched_model_match(m->o->model, st->method, st->path, st->path_len);
     return ep != NULL ? ep->body : SCHED_BODY_RAW;
@@ -42,8 +42,8 @@ static bool set_body(struct schedule_mutate *m, size_t i, const uint8_t *p, size
 }
 
 /* The JSON text to start from: the body when it is JSON, else the endpoint's example. */
-static void json_start(struct schedule_mutate *m, const struct sched_step *st, const uint8_t **text,
-                       size_t *len) {
+static void json_start(struct schedule_mutate *m, const struct schedule_step *st,
+                       const uint8_t **text, size_t *len) {
     const struct sched_endpoint *ep =
         sched_model_match(m->o->model, st->method, st->path, st->path_len);
     *text = st->body;
@@ -58,7 +58,7 @@ bool schedule_mutate_op_body_json(struct schedule_mutate *m) {
     size_t i = pick_step_of_kind(m, SCHED_BODY_JSON);
     if (i == SIZE_MAX)
         return false;
-    const struct sched_step *st = &m->steps[i];
+    const struct schedule_step *st = &m->steps[i];
     const struct sched_endpoint *ep =
         sched_model_match(m->o->model, st->method, st->path, st->path_len);
     const uint8_t *text;
@@ -115,7 +115,7 @@ bool schedule_mutate_op_body_frames(struct schedule_mutate *m) {
 
 /* Byte-level edits of an opaque body; the engine's own mutator half the time. */
 static bool raw_edit(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
-                     const struct sched_step *st) {
+                     const struct schedule_step *st) {
     const struct dict *d = m->o->dict;
     schedule_mutate_ab_put(b, st->body, st->body_len);
     if (!b->ok)

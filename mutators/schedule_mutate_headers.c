@@ -93,7 +93,7 @@ static bool donor_line(struct schedule_mutate *m, const char *want, struct line 
             h = (const uint8_t *)md->eps[rng_below(&m->rng, md->neps)].headers;
             hl = h != NULL ? strlen((const char *)h) : 0;
         } else if (m->n > 0) {
-            const struct sched_step *st = &m->steps[rng_below(&m->rng, m->n)];
+            const struct schedule_step *st = &m->steps[rng_below(&m->rng, m->n)];
             h = st->headers;
             hl = st->headers_len;
         } else {

@@ -32,9 +32,9 @@ struct schedule_mutate {
     const struct schedule_mutate_opts *o;
     struct rng rng;
     struct schedule s; /* header fields; s.steps points at steps when serializing */
-    struct sched_step steps[SCHED_MAX_STEPS];
+    struct schedule_step steps[SCHED_MAX_STEPS];
     size_t n;
-    struct sched_step donor[SCHED_MAX_STEPS];
+    struct schedule_step donor[SCHED_MAX_STEPS];
     size_t ndonor;
     uint8_t donor_lanes;
     struct mutate_common_bufs buf; /* input copies; the arena holds new fields */
@@ -55,12 +55,12 @@ void schedule_mutate_record_detail(struct schedule_mutate *m, const char *what);
 
 /* ---- sizes and the step list ------------------------------------------------------------ */
 
-size_t schedule_mutate_step_size(const struct sched_step *st);
+size_t schedule_mutate_step_size(const struct schedule_step *st);
 /* Bytes left below max_size. */
 size_t schedule_mutate_room(const struct schedule_mutate *m);
 /* False, with nothing changed, when the step list is full or st does not fit. */
-bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct sched_step st);
-struct sched_step schedule_mutate_remove_step(struct schedule_mutate *m, size_t at);
+bool schedule_mutate_insert_step(struct schedule_mutate *m, size_t at, struct schedule_step st);
+struct schedule_step schedule_mutate_remove_step(struct schedule_mutate *m, size_t at);
 /* A random step; SIZE_MAX when there is none. */
 size_t schedule_mutate_pick_step(struct schedule_mutate *m);
 uint8_t schedule_mutate_new_group(struct schedule_mutate *m);
@@ -96,7 +96,7 @@ void schedule_mutate_put_value(struct schedule_mutate *m, struct schedule_mutate
 /* Writes template tmpl with a value for each {name}. */
 void schedule_mutate_fill_template(struct schedule_mutate *m, struct schedule_mutate_abuf *b,
                                    const char *tmpl);
-bool schedule_mutate_step_from_model(struct schedule_mutate *m, struct sched_step *st);
+bool schedule_mutate_step_from_model(struct schedule_mutate *m, struct schedule_step *st);
 
 /* ---- the operations, in table order (schedule_mutate_ops in schedule_mutate.c)
  * ---------------------- */

@@ -35,7 +35,7 @@ bool schedule_mutate_op_set_endpoint(struct schedule_mutate *m) {
 
 /* The template the step's path matches (its own method first, then any); NULL if none. */
 static const struct sched_endpoint *template_of(const struct schedule_mutate *m,
-                                                const struct sched_step *st,
+                                                const struct schedule_step *st,
                                                 struct sched_segment *seg, size_t *nseg) {
     const struct sched_model *md = schedule_mutate_model(m);
     if (md == NULL)
@@ -57,7 +57,7 @@ bool schedule_mutate_op_set_path_param(struct schedule_mutate *m) {
     size_t i = schedule_mutate_pick_step(m), nseg = 0;
     if (i == SIZE_MAX)
         return false;
-    const struct sched_step *st = &m->steps[i];
+    const struct schedule_step *st = &m->steps[i];
     struct sched_segment seg[SMUT_MAX_SEGMENTS], one = {0};
     if (template_of(m, st, seg, &nseg) != NULL && nseg > 0) {
         one = seg[rng_below(&m->rng, nseg)];
@@ -103,7 +103,7 @@ bool schedule_mutate_op_mutate_query(struct schedule_mutate *m) {
     size_t i = schedule_mutate_pick_step(m);
     if (i == SIZE_MAX)
         return false;
-    const struct sched_step *st = &m->steps[i];
+    const struct schedule_step *st = &m->steps[i];
     const uint8_t *q = st->path_len > 0 ? memchr(st->path, '?', st->path_len) : NULL;
     size_t qoff = q != NULL ? (size_t)(q - st->path) : st->path_len;
     size_t pairs[SMUT_MAX_LINES + 1], np = 0; /* offsets where pairs start, then the end */

@@ -13,7 +13,7 @@
 /* ---- step operations --------------------------------------------------------------------- */
 
 bool schedule_mutate_op_add_step(struct schedule_mutate *m) {
-    struct sched_step st;
+    struct schedule_step st;
     if (!schedule_mutate_step_from_model(m, &st))
         return false;
     uint8_t lanes = m->s.lanes;
@@ -42,7 +42,7 @@ bool schedule_mutate_op_dup_step(struct schedule_mutate *m) {
     if (i == SIZE_MAX || m->n >= SCHED_MAX_STEPS ||
         schedule_mutate_room(m) < schedule_mutate_step_size(&m->steps[i]))
         return false;
-    struct sched_step st = m->steps[i];
+    struct schedule_step st = m->steps[i];
     if (!rng_one_in(&m->rng, 4))
         st.lane = schedule_mutate_other_lane(m, st.lane);
     if (!rng_one_in(&m->rng, 4)) {
@@ -60,7 +60,7 @@ bool schedule_mutate_op_swap_steps(struct schedule_mutate *m) {
         return false;
     size_t a = schedule_mutate_pick_step(m), b = rng_below(&m->rng, m->n - 1);
     b += b >= a;
-    struct sched_step t = m->steps[a];
+    struct schedule_step t = m->steps[a];
     m->steps[a] = m->steps[b];
     m->steps[b] = t;
     return true;
@@ -69,7 +69,7 @@ bool schedule_mutate_op_swap_steps(struct schedule_mutate *m) {
 bool schedule_mutate_op_move_step(struct schedule_mutate *m) {
     if (m->n < 2)
         return false;
-    struct sched_step st = schedule_mutate_remove_step(m, schedule_mutate_pick_step(m));
+    struct schedule_step st = schedule_mutate_remove_step(m, schedule_mutate_pick_step(m));
     return schedule_mutate_insert_step(m, rng_below(&m->rng, m->n + 1), st);
 }
 
@@ -181,7 +181,7 @@ bool schedule_mutate_op_set_method(struct schedule_mutate *m) {
     if (i == SIZE_MAX)
         return false;
     unsigned k = (unsigned)rng_below(&m->rng, SCHED_METHOD_COUNT - 1);
-    m->steps[i].method = (enum sched_method)(k + (k >= (unsigned)m->steps[i].method));
+    m->steps[i].method = (enum schedule_method)(k + (k >= (unsigned)m->steps[i].method));
     return true;
 }
 
@@ -216,7 +216,7 @@ bool schedule_mutate_op_splice_steps(struct schedule_mutate *m) {
     size_t a = rng_below(&m->rng, m->ndonor), at = rng_below(&m->rng, m->n + 1), added = 0;
     size_t k = 1 + rng_below(&m->rng, m->ndonor - a < 4 ? m->ndonor - a : 4);
     for (size_t j = 0; j < k; j++) {
-        struct sched_step st = m->donor[a + j];
+        struct schedule_step st = m->donor[a + j];
         st.lane = (uint8_t)(st.lane % m->s.lanes);
         added += schedule_mutate_insert_step(m, at + added, st);
     }

@@ -42,7 +42,7 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int json_keys(const struct sched_step *st) {
+static int json_keys(const struct schedule_step *st) {
     if (st->body_len == 0)
         return 0;
     cJSON *j = cJSON_ParseWithLength((const char *)st->body, st->body_len);
@@ -68,7 +68,7 @@ static size_t list_edits(const struct schedule *s, struct sedit *e) {
         if (lane_used[l])
             add(e, &n, SEDIT_DROP_LANE, l, 0);
     for (size_t i = 0; i < s->nsteps; i++) {
-        const struct sched_step *st = &s->steps[i];
+        const struct schedule_step *st = &s->steps[i];
         if (st->body_len > 0)
             add(e, &n, SEDIT_NO_BODY, i, 0);
         for (int k = json_keys(st) - 1; k >= 0; k--)
@@ -88,7 +88,7 @@ static size_t list_edits(const struct schedule *s, struct sedit *e) {
 }
 
 /* The body without its key-th top-level key; NULL when that cannot be printed. */
-static char *drop_key(const struct sched_step *st, int key) {
+static char *drop_key(const struct schedule_step *st, int key) {
     cJSON *j = cJSON_ParseWithLength((const char *)st->body, st->body_len);
     char *out = NULL;
     if (cJSON_IsObject(j)) {
@@ -99,8 +99,8 @@ static char *drop_key(const struct sched_step *st, int key) {
     return out;
 }
 
-static void drop_steps(struct schedule *s, bool (*gone)(const struct sched_step *, size_t, size_t),
-                       size_t arg) {
+static void drop_steps(struct schedule *s,
+                       bool (*gone)(const struct schedule_step *, size_t, size_t), size_t arg) {
     size_t w = 0;
     for (size_t i = 0; i < s->nsteps; i++)
         if (!gone(&s->steps[i], i, arg))
@@ -108,19 +108,19 @@ static void drop_steps(struct schedule *s, bool (*gone)(const struct sched_step 
     s->nsteps = w;
 }
 
-static bool is_step(const struct sched_step *st, size_t i, size_t arg) {
+static bool is_step(const struct schedule_step *st, size_t i, size_t arg) {
     (void)st;
     return i == arg;
 }
 
-static bool on_lane(const struct sched_step *st, size_t i, size_t arg) {
+static bool on_lane(const struct schedule_step *st, size_t i, size_t arg) {
     (void)i;
     return st->lane == arg;
 }
 
 /* Applies e to s (whose steps are a private copy); *scratch holds a new body if any. */
 static void apply(struct schedule *s, const struct sedit *e, char **scratch) {
-    struct sched_step *st = e->step < s->nsteps ? &s->steps[e->step] : NULL;
+    struct schedule_step *st = e->step < s->nsteps ? &s->steps[e->step] : NULL;
     switch (e->kind) {
     case SEDIT_DROP_STEP:
         drop_steps(s, is_step, e->step);
@@ -162,23 +162,23 @@ static void apply(struct schedule *s, const struct sedit *e, char **scratch) {
 static bool sched_candidate(const uint8_t *cur, size_t n, size_t k, uint8_t **out, size_t *out_n) {
     static struct sedit edits[MINIM_MAX_EDITS];
     struct schedule s;
-    if (sched_parse(cur, n, &s, NULL) != SCHED_OK)
+    if (schedule_parse(cur, n, &s, NULL) != SCHED_OK)
         return false;
     size_t ne = list_edits(&s, edits);
     char *scratch = NULL;
     bool ok = k < ne;
     if (ok) {
         apply(&s, &edits[k], &scratch);
-        *out_n = sched_serialized_size(&s);
+        *out_n = schedule_serialized_size(&s);
         *out = *out_n > 0 ? malloc(*out_n) : NULL;
-        ok = *out != NULL && sched_serialize(&s, *out, *out_n) == *out_n;
+        ok = *out != NULL && schedule_serialize(&s, *out, *out_n) == *out_n;
         if (!ok) {
             free(*out);
             *out = NULL;
         }
     }
     free(scratch);
-    sched_free(&s);
+    schedule_free(&s);
     return ok || k < ne; /* an edit that cannot be written is skipped, not the end */
 }
 

@@ -103,7 +103,7 @@ static bool run_attempt(const struct replay_opts *o, unsigned i, const char *log
 
 enum verdict { VERDICT_UNKNOWN, VERDICT_OTHER, VERDICT_MATCH };
 
-static bool same_bug(const struct replay_opts *o, const struct sig_result *sig) {
+static bool same_bug(const struct replay_opts *o, const struct signature_result *sig) {
     if (o->expect_kind == NULL || o->expect_frames == NULL || strcmp(sig->kind, o->expect_kind))
         return false;
     for (size_t k = 0; k < 2; k++)
@@ -114,12 +114,13 @@ static bool same_bug(const struct replay_opts *o, const struct sig_result *sig) 
 }
 
 /* Reads a crashed attempt's output: the crash we replay, another one, or no report. */
-static enum verdict judge(const struct replay_opts *o, const char *log, struct sig_result *sig) {
+static enum verdict judge(const struct replay_opts *o, const char *log,
+                          struct signature_result *sig) {
     struct fileio_buf b;
     memset(sig, 0, sizeof(*sig));
     if (!fileio_read(log, RF_MAX_FILE_SIZE, &b))
         return VERDICT_UNKNOWN;
-    bool have = sig_from_report((const char *)b.data, b.size, sig);
+    bool have = signature_from_report((const char *)b.data, b.size, sig);
     fileio_buf_free(&b);
     if (!have) {
         snprintf(sig->kind, sizeof(sig->kind), "%s", "unrecognised-exit");
@@ -136,7 +137,7 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void note_crash(struct replay_result *r, const struct sig_result *sig, const char *log,
+static void note_crash(struct replay_result *r, const struct signature_result *sig, const char *log,
                        bool matched) {
     if (matched) {
         if (r->hits++ > 0)
@@ -165,7 +166,7 @@ bool replay_run(const struct replay_opts *o, struct replay_result *r) {
         if (!run_attempt(o, i, log, &crashed))
             return false;
         r->attempts++;
-        struct sig_result sig;
+        struct signature_result sig;
         if (!crashed)
             continue;
         note_crash(r, &sig, log, judge(o, log, &sig) == VERDICT_MATCH);

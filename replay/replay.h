@@ -34,10 +34,10 @@ struct replay_opts {
 struct replay_result {
     unsigned attempts, hits;
     bool have_sig;
-    struct sig_result sig;  /* of the first reproduction (or first crash when none matched) */
-    char first_log[4200];   /* output of that attempt */
-    double seconds;         /* wall time of all attempts */
-    unsigned crashed_other; /* attempts that crashed with another signature */
+    struct signature_result sig; /* of the first reproduction (or first crash when none matched) */
+    char first_log[4200];        /* output of that attempt */
+    double seconds;              /* wall time of all attempts */
+    unsigned crashed_other;      /* attempts that crashed with another signature */
 };
 
 /* false (logged) only when attempts could not be run at all; false, unlogged, when an

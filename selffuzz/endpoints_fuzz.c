@@ -3,7 +3,7 @@
  * empty; an accepted model keeps the promises the seed generator and the schedule mutator
  * rely on (known method and body kind, "/..." paths whose every {name} has values,
  * header blocks of "\r\n" lines, examples only on json/raw bodies), and every seed kind
- * made from it parses with sched_parse. A broken promise aborts: the engine records it. */
+ * made from it parses with schedule_parse. A broken promise aborts: the engine records it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +47,8 @@ static void check_seeds(const struct sched_model *m) {
         struct schedule s;
         size_t n = sched_seedgen_one(m, NULL, (enum sched_seedgen_kind)k, SSEED_ANY, (uint64_t)k,
                                      buf, sizeof(buf));
-        CHECK(n > 0 && sched_parse(buf, n, &s, NULL) == SCHED_OK);
-        sched_free(&s);
+        CHECK(n > 0 && schedule_parse(buf, n, &s, NULL) == SCHED_OK);
+        schedule_free(&s);
     }
 }
 

@@ -1,6 +1,6 @@
-/* Fuzzes the schedule codec and its JSON view. For any bytes, sched_parse accepts or
+/* Fuzzes the schedule codec and its JSON view. For any bytes, schedule_parse accepts or
  * refuses without crashing; when it accepts:
- *   (a) sched_serialize gives back exactly the input (the format has no slack);
+ *   (a) schedule_serialize gives back exactly the input (the format has no slack);
  *   (b) the JSON view, printed and parsed back as text, builds exactly the input again;
  *   (c) the built bytes' view equals the first view.
  * A disagreement aborts, which the engine records as a crash. */
@@ -21,13 +21,13 @@
     } while (0)
 
 static void check_serialize(const struct schedule *s, const uint8_t *data, size_t size) {
-    CHECK(sched_check(s, NULL) == SCHED_OK);
-    CHECK(sched_serialized_size(s) == size);
+    CHECK(schedule_check(s, NULL) == SCHED_OK);
+    CHECK(schedule_serialized_size(s) == size);
     uint8_t *out = malloc(size);
     CHECK(out != NULL);
-    CHECK(sched_serialize(s, out, size) == size);
+    CHECK(schedule_serialize(s, out, size) == size);
     CHECK(memcmp(out, data, size) == 0);
-    CHECK(sched_serialize(s, out, size - 1) == 0);
+    CHECK(schedule_serialize(s, out, size - 1) == 0);
     free(out);
 }
 
@@ -43,11 +43,11 @@ static void check_json(const struct schedule *s, const uint8_t *data, size_t siz
     CHECK(schedule_json_build(reparsed, "fuzz", &out, &n));
     CHECK(n == size && memcmp(out, data, size) == 0);
     struct schedule again;
-    CHECK(sched_parse(out, n, &again, NULL) == SCHED_OK);
+    CHECK(schedule_parse(out, n, &again, NULL) == SCHED_OK);
     cJSON *view2 = schedule_json_view(&again);
     CHECK(view2 != NULL && cJSON_Compare(view, view2, 1));
     cJSON_Delete(view2);
-    sched_free(&again);
+    schedule_free(&again);
     free(out);
     cJSON_Delete(reparsed);
     cJSON_free(text);
@@ -57,7 +57,7 @@ static void check_json(const struct schedule *s, const uint8_t *data, size_t siz
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct schedule s;
     size_t err_step = 0;
-    enum sched_err err = sched_parse(data, size, &s, &err_step);
+    enum schedule_err err = schedule_parse(data, size, &s, &err_step);
     if (err != SCHED_OK) {
         CHECK((unsigned)err < SCHED_ERR_COUNT && s.steps == NULL && s.nsteps == 0);
         CHECK(err_step == SCHED_NO_STEP || err_step <= SCHED_MAX_STEPS);
@@ -65,6 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     check_serialize(&s, data, size);
     check_json(&s, data, size);
-    sched_free(&s);
+    schedule_free(&s);
     return 0;
 }

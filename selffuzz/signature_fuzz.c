@@ -1,6 +1,6 @@
 /* Fuzzes the crash-signature parser (crashes/signature.c) on whole report texts: it reads
  * engine logs and replay output, which the target under test writes and can fill with
- * anything. For any input sig_from_report must stay inside the text, and a recognised
+ * anything. For any input signature_from_report must stay inside the text, and a recognised
  * report must keep the promises the store relies on: a kind that names it, NUL-terminated
  * fields, a state that starts with the kind, a key of 16 hex digits that is the hash of the
  * state, frame counts within bounds, and the same answer twice. A broken promise aborts:
@@ -26,7 +26,7 @@ static uint64_t fnv1a(const char *s) {
     return h;
 }
 
-static void check_result(const struct sig_result *r) {
+static void check_result(const struct signature_result *r) {
     CHECK(memchr(r->kind, '\0', sizeof(r->kind)) != NULL && r->kind[0] != '\0');
     CHECK(memchr(r->detail, '\0', sizeof(r->detail)) != NULL);
     CHECK(memchr(r->state, '\0', sizeof(r->state)) != NULL);
@@ -48,15 +48,15 @@ static void check_result(const struct sig_result *r) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static struct sig_result a, b;
+    static struct signature_result a, b;
     /* A private copy of exactly `size` bytes: no NUL after it to hide a read past the end. */
     char *text = malloc(size > 0 ? size : 1);
     if (text == NULL)
         return 0;
     if (size > 0)
         memcpy(text, data, size);
-    bool ok = sig_from_report(text, size, &a);
-    CHECK(sig_from_report(text, size, &b) == ok);
+    bool ok = signature_from_report(text, size, &a);
+    CHECK(signature_from_report(text, size, &b) == ok);
     if (ok) {
         check_result(&a);
         CHECK(strcmp(a.key, b.key) == 0 && strcmp(a.state, b.state) == 0);

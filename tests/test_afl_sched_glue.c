@@ -91,7 +91,7 @@ static int unload_library(void **state) {
 }
 
 static bool parses(const uint8_t *buf, size_t len, struct schedule *s) {
-    return sched_parse(buf, len, s, NULL) == SCHED_OK;
+    return schedule_parse(buf, len, s, NULL) == SCHED_OK;
 }
 
 static void afl_sched_init_should_refuse_a_malformed_model_file(void **state) {
@@ -128,7 +128,7 @@ static void afl_sched_fuzz_should_write_schedules_from_the_model(void **state) {
         for (size_t i = 0; i < s.nsteps; i++)
             model_paths +=
                 s.steps[i].path_len >= 10 && memcmp(s.steps[i].path, "/v1/orders", 10) == 0;
-        sched_free(&s);
+        schedule_free(&s);
         assert_true(hooks.describe(g, 100)[0] != '\0');
         memcpy(in, out, got);
         n = got;
@@ -142,15 +142,15 @@ static void afl_sched_trim_should_drop_steps_keeping_the_behaviour(void **state)
     (void)state;
     void *g = hooks.init(NULL, 3);
     assert_non_null(g);
-    struct sched_step steps[6];
+    struct schedule_step steps[6];
     for (size_t i = 0; i < 6; i++)
-        steps[i] = (struct sched_step){.lane = (uint8_t)(i % 2),
-                                       .method = i == 3 ? SCHED_DELETE : SCHED_GET,
-                                       .path = (const uint8_t *)"/v1/orders/42",
-                                       .path_len = 13};
+        steps[i] = (struct schedule_step){.lane = (uint8_t)(i % 2),
+                                          .method = i == 3 ? SCHED_DELETE : SCHED_GET,
+                                          .path = (const uint8_t *)"/v1/orders/42",
+                                          .path_len = 13};
     struct schedule sc = {.version = 1, .lanes = 2, .repeat = 1, .steps = steps, .nsteps = 6};
     static uint8_t buf[1024];
-    size_t size = sched_serialize(&sc, buf, sizeof(buf));
+    size_t size = schedule_serialize(&sc, buf, sizeof(buf));
     int32_t budget = hooks.init_trim(g, buf, size), step = 0;
     assert_int_equal(budget, 6);
     while (step < budget) {
@@ -165,14 +165,14 @@ static void afl_sched_trim_should_drop_steps_keeping_the_behaviour(void **state)
             memcpy(buf, cand, n);
             size = n;
         }
-        sched_free(&s);
+        schedule_free(&s);
         step = hooks.post_trim(g, keep);
     }
     struct schedule s;
     assert_true(parses(buf, size, &s));
     assert_int_equal(s.nsteps, 1);
     assert_int_equal(s.steps[0].method, SCHED_DELETE);
-    sched_free(&s);
+    schedule_free(&s);
     assert_int_equal(hooks.init_trim(g, (uint8_t *)"junk", 4), 0);
     hooks.deinit(g);
 }

@@ -19,7 +19,7 @@
 
 #define ORDERS_CONFIG RF_SOURCE_DIR "/targets/orders/racefuzz.json"
 
-static const struct sched_endpoint *find_ep(const struct sched_model *m, enum sched_method meth,
+static const struct sched_endpoint *find_ep(const struct sched_model *m, enum schedule_method meth,
                                             const char *path) {
     for (size_t i = 0; i < m->neps; i++)
         if (m->eps[i].method == meth && strcmp(m->eps[i].path, path) == 0)

@@ -31,7 +31,7 @@
 
 struct sb {
     struct schedule s;
-    struct sched_step steps[MAX_TEST_STEPS];
+    struct schedule_step steps[MAX_TEST_STEPS];
     char paths[MAX_TEST_STEPS][64];
 };
 
@@ -41,12 +41,12 @@ static void sb_init(struct sb *b, unsigned lanes) {
         .version = SCHED_VERSION, .lanes = (uint8_t)lanes, .repeat = 1, .steps = b->steps};
 }
 
-static struct sched_step *sb_add(struct sb *b, unsigned lane, unsigned barrier, enum sched_method m,
-                                 const char *path, const char *body) {
+static struct schedule_step *sb_add(struct sb *b, unsigned lane, unsigned barrier,
+                                    enum schedule_method m, const char *path, const char *body) {
     assert_true(b->s.nsteps < MAX_TEST_STEPS);
     size_t i = b->s.nsteps++;
     snprintf(b->paths[i], sizeof(b->paths[i]), "%s", path);
-    b->steps[i] = (struct sched_step){
+    b->steps[i] = (struct schedule_step){
         .lane = (uint8_t)lane,
         .barrier = (uint8_t)barrier,
         .method = m,
@@ -306,7 +306,7 @@ static void responses_should_parse_every_framing(void **state) {
     sb_add(&b, 0, 0, SCHED_GET, "/close", NULL);
     sb_add(&b, 0, 0, SCHED_GET, "/eof", NULL);
     sb_add(&b, 0, 0, SCHED_HEAD, "/chunked", NULL);
-    struct sched_step *st = sb_add(&b, 0, 0, SCHED_PUT, "echo", "payload");
+    struct schedule_step *st = sb_add(&b, 0, 0, SCHED_PUT, "echo", "payload");
     /* Framing headers of the schedule are the driver's to write; the rest pass. */
     static const char hdrs[] = "Content-Length: 99\r\nX-A: 1\n\r\nTransfer-Encoding: chunked";
     st->headers = (const uint8_t *)hdrs;

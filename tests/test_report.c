@@ -41,7 +41,7 @@ static char *capture_end(struct capture *c) {
 
 static char *escaped(const char *in, bool attr) {
     struct capture c;
-    assert_true(junit_put_escaped(capture_start(&c), in, attr));
+    assert_true(report_junit_put_escaped(capture_start(&c), in, attr));
     return capture_end(&c);
 }
 
@@ -51,7 +51,7 @@ static void assert_has(const char *text, const char *needle) {
         fail_msg("no '%s' in:\n%s", needle, text);
 }
 
-static void junit_escape_should_escape_markup_and_drop_what_xml_forbids(void **state) {
+static void report_junit_escape_should_escape_markup_and_drop_what_xml_forbids(void **state) {
     (void)state;
     char *t = escaped("a<b&c>\"'\x01\x1f\x7f ok\t\n\r", false);
     assert_string_equal(t, "a&lt;b&amp;c&gt;&quot;&apos;\x7f ok\t\n&#13;");
@@ -101,17 +101,17 @@ static void load_rows(struct report_set *s) {
     s->cap = n;
 }
 
-static char *junit_of(const struct report_set *s) {
+static char *report_junit_of(const struct report_set *s) {
     struct capture c;
-    assert_true(junit_write(s, capture_start(&c)));
+    assert_true(report_junit_write(s, capture_start(&c)));
     return capture_end(&c);
 }
 
-static void junit_should_fail_open_crashes_and_pass_fixed_ones(void **state) {
+static void report_junit_should_fail_open_crashes_and_pass_fixed_ones(void **state) {
     (void)state;
     struct report_set s;
     load_rows(&s);
-    char *x = junit_of(&s);
+    char *x = report_junit_of(&s);
     assert_has(x, "<testsuites name=\"racefuzz\" tests=\"5\" failures=\"3\" errors=\"0\" "
                   "time=\"0\">");
     assert_has(x, "<testsuite name=\"orders\" tests=\"3\" failures=\"2\" errors=\"0\" "
@@ -150,14 +150,15 @@ static const cJSON *at(const cJSON *j, const char *key) {
     return v;
 }
 
-static void sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_race(void **state) {
+static void
+report_sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_race(void **state) {
     (void)state;
     struct report_set s;
     load_rows(&s);
     cJSON_AddItemToObject(s.v[0].json, "Stacktrace", lines_of("go_g6_race_putuser_getuser.log"));
-    struct sarif_tool t = {
+    struct report_sarif_tool t = {
         .version = "9.9", .information_uri = "file:///r/README.md", .root = "/work/main"};
-    cJSON *log = sarif_build(&s, &t);
+    cJSON *log = report_sarif_build(&s, &t);
     assert_non_null(log);
     assert_string_equal(at(log, "version")->valuestring, "2.1.0");
     const cJSON *run = cJSON_GetArrayItem(at(log, "runs"), 0);
@@ -186,19 +187,19 @@ static void sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_rac
     report_set_free(&s);
 }
 
-static void sarif_uri_should_make_tree_paths_relative_and_encode_the_rest(void **state) {
+static void report_sarif_uri_should_make_tree_paths_relative_and_encode_the_rest(void **state) {
     (void)state;
     char uri[256];
     bool rel;
-    assert_true(sarif_uri("/src/r/a b/c%.c", "/src/r/", uri, sizeof(uri), &rel));
+    assert_true(report_sarif_uri("/src/r/a b/c%.c", "/src/r/", uri, sizeof(uri), &rel));
     assert_true(rel);
     assert_string_equal(uri, "a%20b/c%25.c");
-    assert_true(sarif_uri("/usr/include/x.h", "/src/r", uri, sizeof(uri), &rel));
+    assert_true(report_sarif_uri("/usr/include/x.h", "/src/r", uri, sizeof(uri), &rel));
     assert_false(rel);
     assert_string_equal(uri, "file:///usr/include/x.h");
-    assert_true(sarif_uri("/src/rx/y.c", "/src/r", uri, sizeof(uri), &rel));
+    assert_true(report_sarif_uri("/src/rx/y.c", "/src/r", uri, sizeof(uri), &rel));
     assert_false(rel); /* a sibling sharing the prefix is not inside */
-    assert_false(sarif_uri("/src/r/long-name.c", "/src/r", uri, 8, &rel));
+    assert_false(report_sarif_uri("/src/r/long-name.c", "/src/r", uri, 8, &rel));
 }
 
 static char root[512];
@@ -238,10 +239,11 @@ static void report_set_should_skip_a_damaged_entry_and_load_the_others(void **st
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(junit_escape_should_escape_markup_and_drop_what_xml_forbids),
-        cmocka_unit_test(junit_should_fail_open_crashes_and_pass_fixed_ones),
-        cmocka_unit_test(sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_race),
-        cmocka_unit_test(sarif_uri_should_make_tree_paths_relative_and_encode_the_rest),
+        cmocka_unit_test(report_junit_escape_should_escape_markup_and_drop_what_xml_forbids),
+        cmocka_unit_test(report_junit_should_fail_open_crashes_and_pass_fixed_ones),
+        cmocka_unit_test(
+            report_sarif_should_locate_the_top_user_frame_and_show_both_stacks_of_a_race),
+        cmocka_unit_test(report_sarif_uri_should_make_tree_paths_relative_and_encode_the_rest),
         cmocka_unit_test(report_set_should_skip_a_damaged_entry_and_load_the_others),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,11 +67,11 @@ static void sched_seedgen_one_should_be_deterministic_and_parse(void **state) {
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
         struct schedule s;
-        assert_int_equal(sched_parse(a, na, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(a, na, &s, NULL), SCHED_OK);
         assert_true(s.nsteps >= 1 && s.lanes >= 1);
         if (kind == SSEED_RACE)
             assert_true(s.lanes >= 2);
-        sched_free(&s);
+        schedule_free(&s);
     }
 }
 
@@ -106,7 +106,7 @@ static bool fills(const char *tpl, const uint8_t *path, size_t len) {
     return p == len;
 }
 
-static bool step_is(const struct sched_step *st, const struct sched_endpoint *e) {
+static bool step_is(const struct schedule_step *st, const struct sched_endpoint *e) {
     return st->method == e->method && fills(e->path, st->path, st->path_len);
 }
 
@@ -117,7 +117,7 @@ static void sched_seedgen_endpoint_should_send_that_endpoint_alone(void **state)
         const struct sched_endpoint *e = &o->m.eps[i];
         struct schedule s;
         size_t n = sched_seedgen_endpoint(&o->m, &o->shapes, i, i, buf, sizeof(buf));
-        assert_int_equal(sched_parse(buf, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(buf, n, &s, NULL), SCHED_OK);
         assert_int_equal(s.nsteps, 1);
         assert_true(step_is(&s.steps[0], e));
         assert_int_equal(s.steps[0].headers_len, strlen(e->headers));
@@ -130,7 +130,7 @@ static void sched_seedgen_endpoint_should_send_that_endpoint_alone(void **state)
             assert_true(s.steps[0].body_len > 0);
         if (e->body == SCHED_BODY_NONE)
             assert_int_equal(s.steps[0].body_len, 0);
-        sched_free(&s);
+        schedule_free(&s);
     }
 }
 
@@ -163,7 +163,7 @@ struct set_stats {
 static bool has_anonymous_repeat(const struct schedule *s) {
     for (size_t i = 0; i < s->nsteps; i++)
         for (size_t j = i + 1; j < s->nsteps; j++) {
-            const struct sched_step *a = &s->steps[i], *b = &s->steps[j];
+            const struct schedule_step *a = &s->steps[i], *b = &s->steps[j];
             if (a->lane == b->lane && a->headers_len > 0 && b->headers_len == 0 &&
                 a->method == b->method && a->path_len == b->path_len &&
                 memcmp(a->path, b->path, a->path_len) == 0)
@@ -177,7 +177,7 @@ static void scan_set(const struct sched_model *m, const char *dir, struct set_st
     memset(st, 0, sizeof(*st));
     while (read_seed(dir, st->files, &b)) {
         struct schedule s;
-        assert_int_equal(sched_parse(b.data, b.size, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(b.data, b.size, &s, NULL), SCHED_OK);
         for (size_t k = 0; k < s.nsteps; k++) {
             for (size_t e = 0; e < m->neps; e++)
                 st->covered[e] = st->covered[e] || step_is(&s.steps[k], &m->eps[e]);
@@ -185,7 +185,7 @@ static void scan_set(const struct sched_model *m, const char *dir, struct set_st
         }
         st->races += has_race(&s);
         st->anonymous_repeats += has_anonymous_repeat(&s);
-        sched_free(&s);
+        schedule_free(&s);
         fileio_buf_free(&b);
         st->files++;
     }
@@ -246,7 +246,7 @@ static void committed_orders_seeds_should_round_trip_through_json(void **state) 
     struct fileio_buf b;
     for (size_t i = 0; read_seed(ORDERS_SEEDS, i, &b); i++) {
         struct schedule s;
-        assert_int_equal(sched_parse(b.data, b.size, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(b.data, b.size, &s, NULL), SCHED_OK);
         cJSON *view = schedule_json_view(&s);
         char *text = cJSON_Print(view);
         cJSON *back = cJSON_Parse(text);
@@ -259,7 +259,7 @@ static void committed_orders_seeds_should_round_trip_through_json(void **state) 
         cJSON_Delete(back);
         free(text);
         cJSON_Delete(view);
-        sched_free(&s);
+        schedule_free(&s);
         fileio_buf_free(&b);
     }
 }
@@ -277,10 +277,10 @@ static void sched_seedgen_should_work_on_a_bare_model(void **state) {
         struct schedule s;
         size_t n = sched_seedgen_one(&m, NULL, (enum sched_seedgen_kind)(seed % SSEED_KIND_COUNT),
                                      SSEED_ANY, seed, buf, sizeof(buf));
-        assert_int_equal(sched_parse(buf, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(buf, n, &s, NULL), SCHED_OK);
         for (size_t k = 0; k < s.nsteps; k++)
             assert_int_equal(s.steps[k].body_len, 0);
-        sched_free(&s);
+        schedule_free(&s);
     }
     sched_model_free(&m);
 }

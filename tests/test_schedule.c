@@ -27,7 +27,7 @@
 /* A random valid schedule; its byte fields view `arena`. */
 struct gen {
     struct schedule s;
-    struct sched_step steps[GEN_MAX_STEPS];
+    struct schedule_step steps[GEN_MAX_STEPS];
     uint8_t arena[GEN_ARENA];
     size_t used;
 };
@@ -53,12 +53,12 @@ static const uint8_t *gen_field(struct rng *r, struct gen *g, enum gen_kind kind
     return p;
 }
 
-static void gen_step(struct rng *r, struct gen *g, struct sched_step *st) {
+static void gen_step(struct rng *r, struct gen *g, struct schedule_step *st) {
     size_t n;
     st->lane = (uint8_t)rng_below(r, g->s.lanes);
     st->barrier = rng_one_in(r, 2) ? 0 : (uint8_t)rng_next(r);
     st->delay_us = rng_one_in(r, 2) ? 0 : (uint32_t)rng_next(r);
-    st->method = (enum sched_method)rng_below(r, SCHED_METHOD_COUNT);
+    st->method = (enum schedule_method)rng_below(r, SCHED_METHOD_COUNT);
     st->path = gen_field(r, g, rng_one_in(r, 4) ? GEN_BINARY : GEN_TEXT, 40, &n);
     st->path_len = (uint16_t)n;
     st->headers = gen_field(r, g, (enum gen_kind)rng_below(r, 3), 80, &n);
@@ -82,11 +82,11 @@ static void gen_schedule(struct rng *r, struct gen *g) {
 
 /* Serializes into a malloc'd buffer of exactly the right size. */
 static uint8_t *serialize(const struct schedule *s, size_t *n) {
-    *n = sched_serialized_size(s);
+    *n = schedule_serialized_size(s);
     assert_true(*n >= FRAME_HEADER_LEN + SCHED_HEADER_LEN);
     uint8_t *buf = malloc(*n);
     assert_non_null(buf);
-    assert_int_equal(sched_serialize(s, buf, *n), *n);
+    assert_int_equal(schedule_serialize(s, buf, *n), *n);
     return buf;
 }
 
@@ -95,7 +95,7 @@ static void assert_same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
         assert_memory_equal(a, b, n);
 }
 
-static void assert_same_step(const struct sched_step *a, const struct sched_step *b) {
+static void assert_same_step(const struct schedule_step *a, const struct schedule_step *b) {
     assert_int_equal(a->lane, b->lane);
     assert_int_equal(a->barrier, b->barrier);
     assert_int_equal(a->delay_us, b->delay_us);
@@ -115,11 +115,11 @@ static void sched_parse_should_round_trip_random_schedules(void **state) {
     rng_seed(&r, 5);
     for (int i = 0; i < 2000; i++) {
         gen_schedule(&r, &g);
-        assert_int_equal(sched_check(&g.s, NULL), SCHED_OK);
+        assert_int_equal(schedule_check(&g.s, NULL), SCHED_OK);
         size_t n, err_step = 0;
         uint8_t *buf = serialize(&g.s, &n);
         struct schedule p;
-        assert_int_equal(sched_parse(buf, n, &p, &err_step), SCHED_OK);
+        assert_int_equal(schedule_parse(buf, n, &p, &err_step), SCHED_OK);
         assert_int_equal(err_step, SCHED_NO_STEP);
         assert_int_equal(p.version, g.s.version);
         assert_int_equal(p.lanes, g.s.lanes);
@@ -134,24 +134,24 @@ static void sched_parse_should_round_trip_random_schedules(void **state) {
         assert_int_equal(m, n);
         assert_memory_equal(again, buf, n);
         free(again);
-        sched_free(&p);
+        schedule_free(&p);
         free(buf);
     }
 }
 
 /* Parses a copy on an exact-size heap buffer so ASan catches any read past the end. */
-static enum sched_err parse_exact(const uint8_t *bytes, size_t n, size_t *err_step) {
+static enum schedule_err parse_exact(const uint8_t *bytes, size_t n, size_t *err_step) {
     uint8_t *p = malloc(n ? n : 1);
     assert_non_null(p);
     if (n > 0)
         memcpy(p, bytes, n);
     struct schedule s;
-    enum sched_err e = sched_parse(p, n, &s, err_step);
+    enum schedule_err e = schedule_parse(p, n, &s, err_step);
     if (e != SCHED_OK) {
         assert_null(s.steps);
         assert_int_equal(s.nsteps, 0);
     }
-    sched_free(&s);
+    schedule_free(&s);
     free(p);
     return e;
 }
@@ -184,7 +184,7 @@ static void sched_parse_should_accept_a_hand_made_schedule(void **state) {
     put_header(&o, 1, 2);
     put_frame(&o, good_step, sizeof(good_step));
     struct schedule s;
-    assert_int_equal(sched_parse(o.b, o.n, &s, NULL), SCHED_OK);
+    assert_int_equal(schedule_parse(o.b, o.n, &s, NULL), SCHED_OK);
     assert_int_equal(s.lanes, 2);
     assert_int_equal(s.repeat, 1);
     assert_int_equal(s.jitter_seed, 7);
@@ -194,7 +194,7 @@ static void sched_parse_should_accept_a_hand_made_schedule(void **state) {
     assert_memory_equal(s.steps[0].path, "ab", 2);
     assert_int_equal(s.steps[0].headers_len, 0);
     assert_memory_equal(s.steps[0].body, "xyz", 3);
-    sched_free(&s);
+    schedule_free(&s);
 }
 
 static void sched_parse_should_reject_missing_or_malformed_header(void **state) {
@@ -223,7 +223,7 @@ static void sched_parse_should_reject_unknown_version_and_bad_lane_counts(void *
     (void)state;
     static const struct {
         uint8_t version, lanes;
-        enum sched_err want;
+        enum schedule_err want;
     } cases[] = {{0, 1, SCHED_ERR_VERSION}, {2, 1, SCHED_ERR_VERSION}, {255, 1, SCHED_ERR_VERSION},
                  {1, 0, SCHED_ERR_LANES},   {1, 17, SCHED_ERR_LANES},  {1, 255, SCHED_ERR_LANES},
                  {1, 1, SCHED_OK},          {1, 16, SCHED_OK}};
@@ -253,9 +253,9 @@ static void sched_parse_should_reject_more_than_256_steps(void **state) {
     }
     assert_int_equal(parse_exact(buf, n, &err_step), SCHED_ERR_TOO_MANY_STEPS);
     assert_int_equal(err_step, 256);
-    assert_int_equal(sched_parse(buf, n - 4 - sizeof(step), &s, NULL), SCHED_OK);
+    assert_int_equal(schedule_parse(buf, n - 4 - sizeof(step), &s, NULL), SCHED_OK);
     assert_int_equal(s.nsteps, 256);
-    sched_free(&s);
+    schedule_free(&s);
 }
 
 /* good_step cut to every shorter length (the frame length says so, so the frame itself is
@@ -267,7 +267,7 @@ static void sched_parse_should_reject_truncated_steps_by_where_they_end(void **s
         put_header(&o, 1, 2);
         put_frame(&o, good_step, sizeof(good_step));
         put_frame(&o, good_step, len);
-        enum sched_err want = SCHED_ERR_STEP_TRUNCATED;
+        enum schedule_err want = SCHED_ERR_STEP_TRUNCATED;
         if ((len >= 9 && len < 11) || len >= 17)
             want = SCHED_ERR_INNER_PAST_END;
         size_t err_step = 0;
@@ -322,7 +322,7 @@ static void sched_parse_should_reject_bad_lanes_and_methods(void **state) {
     static const struct {
         size_t at;
         uint8_t value;
-        enum sched_err want;
+        enum schedule_err want;
     } cases[] = {{0, 2, SCHED_ERR_BAD_LANE},
                  {0, 255, SCHED_ERR_BAD_LANE},
                  {6, 6, SCHED_ERR_BAD_METHOD},
@@ -346,67 +346,67 @@ static void sched_parse_should_reject_bad_lanes_and_methods(void **state) {
 static void sched_errors_should_each_have_their_own_message(void **state) {
     (void)state;
     for (int i = 0; i < SCHED_ERR_COUNT; i++) {
-        assert_non_null(sched_strerror((enum sched_err)i));
+        assert_non_null(schedule_strerror((enum schedule_err)i));
         for (int k = 0; k < i; k++)
-            assert_string_not_equal(sched_strerror((enum sched_err)i),
-                                    sched_strerror((enum sched_err)k));
+            assert_string_not_equal(schedule_strerror((enum schedule_err)i),
+                                    schedule_strerror((enum schedule_err)k));
     }
-    assert_string_equal(sched_strerror(SCHED_ERR_COUNT), "unknown schedule error");
+    assert_string_equal(schedule_strerror(SCHED_ERR_COUNT), "unknown schedule error");
 }
 
 static void sched_method_names_should_round_trip(void **state) {
     (void)state;
     for (int m = 0; m < SCHED_METHOD_COUNT; m++) {
-        enum sched_method back = SCHED_METHOD_COUNT;
-        assert_true(sched_method_parse(sched_method_name((enum sched_method)m), &back));
+        enum schedule_method back = SCHED_METHOD_COUNT;
+        assert_true(schedule_method_parse(schedule_method_name((enum schedule_method)m), &back));
         assert_int_equal(back, m);
     }
-    enum sched_method untouched = SCHED_GET;
-    assert_false(sched_method_parse("post", &untouched));
-    assert_false(sched_method_parse("CONNECT", &untouched));
-    assert_false(sched_method_parse("", &untouched));
+    enum schedule_method untouched = SCHED_GET;
+    assert_false(schedule_method_parse("post", &untouched));
+    assert_false(schedule_method_parse("CONNECT", &untouched));
+    assert_false(schedule_method_parse("", &untouched));
     assert_int_equal(untouched, SCHED_GET);
-    assert_null(sched_method_name(SCHED_METHOD_COUNT));
+    assert_null(schedule_method_name(SCHED_METHOD_COUNT));
 }
 
 static void sched_serialize_should_refuse_a_small_buffer(void **state) {
     (void)state;
-    struct sched_step st = {
+    struct schedule_step st = {
         .lane = 0, .method = SCHED_GET, .path = (const uint8_t *)"/", .path_len = 1};
     struct schedule s = {.version = 1, .lanes = 1, .steps = &st, .nsteps = 1};
     uint8_t out[64];
-    size_t need = sched_serialized_size(&s);
+    size_t need = schedule_serialized_size(&s);
     assert_int_equal(need, 16 + 4 + SCHED_STEP_MIN_LEN + 1);
     memset(out, 0xAA, sizeof(out));
-    assert_int_equal(sched_serialize(&s, out, need - 1), 0);
+    assert_int_equal(schedule_serialize(&s, out, need - 1), 0);
     for (size_t i = 0; i < sizeof(out); i++)
         assert_int_equal(out[i], 0xAA);
-    assert_int_equal(sched_serialize(&s, out, need), need);
+    assert_int_equal(schedule_serialize(&s, out, need), need);
 }
 
 static void sched_check_should_reject_what_parse_rejects(void **state) {
     (void)state;
-    struct sched_step st = {.lane = 1, .method = SCHED_GET};
+    struct schedule_step st = {.lane = 1, .method = SCHED_GET};
     struct schedule s = {.version = 1, .lanes = 2, .steps = &st, .nsteps = 1};
     size_t err_step = 0;
-    assert_int_equal(sched_check(&s, &err_step), SCHED_OK);
+    assert_int_equal(schedule_check(&s, &err_step), SCHED_OK);
     st.lane = 2;
-    assert_int_equal(sched_check(&s, &err_step), SCHED_ERR_BAD_LANE);
+    assert_int_equal(schedule_check(&s, &err_step), SCHED_ERR_BAD_LANE);
     assert_int_equal(err_step, 0);
     st.lane = 0;
     st.method = SCHED_METHOD_COUNT;
-    assert_int_equal(sched_check(&s, &err_step), SCHED_ERR_BAD_METHOD);
+    assert_int_equal(schedule_check(&s, &err_step), SCHED_ERR_BAD_METHOD);
     st.method = SCHED_GET;
     st.body_len = UINT32_MAX;
-    assert_int_equal(sched_check(&s, &err_step), SCHED_ERR_STEP_TOO_LONG);
-    assert_int_equal(sched_serialized_size(&s), 0);
+    assert_int_equal(schedule_check(&s, &err_step), SCHED_ERR_STEP_TOO_LONG);
+    assert_int_equal(schedule_serialized_size(&s), 0);
     st.body_len = 0;
     s.version = 2;
-    assert_int_equal(sched_check(&s, &err_step), SCHED_ERR_VERSION);
+    assert_int_equal(schedule_check(&s, &err_step), SCHED_ERR_VERSION);
     assert_int_equal(err_step, SCHED_NO_STEP);
     s.version = 1;
     s.lanes = 17;
-    assert_int_equal(sched_check(&s, &err_step), SCHED_ERR_LANES);
+    assert_int_equal(schedule_check(&s, &err_step), SCHED_ERR_LANES);
 }
 
 /* ---- JSON view ---- */
@@ -415,7 +415,7 @@ static void sched_check_should_reject_what_parse_rejects(void **state) {
  * view must equal the first view. */
 static void assert_json_round_trip(const uint8_t *buf, size_t n) {
     struct schedule s, again;
-    assert_int_equal(sched_parse(buf, n, &s, NULL), SCHED_OK);
+    assert_int_equal(schedule_parse(buf, n, &s, NULL), SCHED_OK);
     cJSON *view = schedule_json_view(&s);
     assert_non_null(view);
     char *text = cJSON_PrintUnformatted(view);
@@ -427,16 +427,16 @@ static void assert_json_round_trip(const uint8_t *buf, size_t n) {
     assert_true(schedule_json_build(reparsed, "test", &out, &out_size));
     assert_int_equal(out_size, n);
     assert_memory_equal(out, buf, n);
-    assert_int_equal(sched_parse(out, out_size, &again, NULL), SCHED_OK);
+    assert_int_equal(schedule_parse(out, out_size, &again, NULL), SCHED_OK);
     cJSON *view2 = schedule_json_view(&again);
     assert_true(cJSON_Compare(view, view2, true));
     cJSON_Delete(view2);
-    sched_free(&again);
+    schedule_free(&again);
     free(out);
     cJSON_Delete(reparsed);
     cJSON_free(text);
     cJSON_Delete(view);
-    sched_free(&s);
+    schedule_free(&s);
 }
 
 static void json_view_should_round_trip_random_schedules(void **state) {
@@ -461,23 +461,23 @@ static const cJSON *step_field(const cJSON *view, int i, const char *key) {
 static void json_view_should_show_text_lines_and_hex(void **state) {
     (void)state;
     static const char hdrs[] = "Authorization: Bearer tok-u1\r\nX-A: 1\r\n";
-    struct sched_step st[2] = {{.lane = 1,
-                                .barrier = 1,
-                                .method = SCHED_POST,
-                                .path = (const uint8_t *)"/v1/orders",
-                                .path_len = 10,
-                                .headers = (const uint8_t *)hdrs,
-                                .headers_len = sizeof(hdrs) - 1,
-                                .body = (const uint8_t *)"{\"sku\":1}",
-                                .body_len = 9},
-                               {.lane = 0,
-                                .method = SCHED_GET,
-                                .path = (const uint8_t *)"/\x01",
-                                .path_len = 2,
-                                .headers = (const uint8_t *)"X: 1",
-                                .headers_len = 4,
-                                .body = (const uint8_t *)"\0",
-                                .body_len = 1}};
+    struct schedule_step st[2] = {{.lane = 1,
+                                   .barrier = 1,
+                                   .method = SCHED_POST,
+                                   .path = (const uint8_t *)"/v1/orders",
+                                   .path_len = 10,
+                                   .headers = (const uint8_t *)hdrs,
+                                   .headers_len = sizeof(hdrs) - 1,
+                                   .body = (const uint8_t *)"{\"sku\":1}",
+                                   .body_len = 9},
+                                  {.lane = 0,
+                                   .method = SCHED_GET,
+                                   .path = (const uint8_t *)"/\x01",
+                                   .path_len = 2,
+                                   .headers = (const uint8_t *)"X: 1",
+                                   .headers_len = 4,
+                                   .body = (const uint8_t *)"\0",
+                                   .body_len = 1}};
     struct schedule s = {
         .version = 1, .lanes = 2, .repeat = 1, .jitter_seed = 7, .steps = st, .nsteps = 2};
     cJSON *view = schedule_json_view(&s);
@@ -585,7 +585,7 @@ static void json_build_should_fill_defaults_for_hand_written_views(void **state)
     ok = schedule_json_build(view, "test", &out, &n);
     assert_true(ok);
     struct schedule s;
-    assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+    assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
     assert_int_equal(s.version, 1);
     assert_int_equal(s.repeat, 1);
     assert_int_equal(s.jitter_seed, 0);
@@ -595,7 +595,7 @@ static void json_build_should_fill_defaults_for_hand_written_views(void **state)
     assert_int_equal(s.steps[0].headers_len, 6);
     assert_memory_equal(s.steps[0].headers, "A: 1\r\n", 6);
     assert_memory_equal(s.steps[0].body, "hi", 2);
-    sched_free(&s);
+    schedule_free(&s);
     free(out);
     cJSON_Delete(view);
 }

@@ -45,24 +45,25 @@ struct seed {
 
 static struct seed seeds[4];
 
-static struct sched_step step(uint8_t lane, uint8_t barrier, enum sched_method m, const char *path,
-                              const char *headers, const void *body, size_t body_len) {
-    return (struct sched_step){.lane = lane,
-                               .barrier = barrier,
-                               .method = m,
-                               .path = (const uint8_t *)path,
-                               .path_len = (uint16_t)strlen(path),
-                               .headers = (const uint8_t *)headers,
-                               .headers_len = (uint16_t)strlen(headers),
-                               .body = body,
-                               .body_len = (uint32_t)body_len};
+static struct schedule_step step(uint8_t lane, uint8_t barrier, enum schedule_method m,
+                                 const char *path, const char *headers, const void *body,
+                                 size_t body_len) {
+    return (struct schedule_step){.lane = lane,
+                                  .barrier = barrier,
+                                  .method = m,
+                                  .path = (const uint8_t *)path,
+                                  .path_len = (uint16_t)strlen(path),
+                                  .headers = (const uint8_t *)headers,
+                                  .headers_len = (uint16_t)strlen(headers),
+                                  .body = body,
+                                  .body_len = (uint32_t)body_len};
 }
 
-static size_t build(struct seed *s, uint8_t lanes, struct sched_step *steps, size_t n) {
+static size_t build(struct seed *s, uint8_t lanes, struct schedule_step *steps, size_t n) {
     struct schedule sc = {
         .version = SCHED_VERSION, .lanes = lanes, .repeat = 1, .steps = steps, .nsteps = n};
-    assert_int_equal(sched_check(&sc, NULL), SCHED_OK);
-    s->len = sched_serialize(&sc, s->buf, sizeof(s->buf));
+    assert_int_equal(schedule_check(&sc, NULL), SCHED_OK);
+    s->len = schedule_serialize(&sc, s->buf, sizeof(s->buf));
     assert_true(s->len > 0);
     return s->len;
 }
@@ -90,13 +91,13 @@ static int setup(void **state) {
     dict_add(&dict, (const uint8_t *)"admin", 5);
     dict_add(&dict, (const uint8_t *)"\xff\xfe", 2);
 
-    struct sched_step one[] = {
+    struct schedule_step one[] = {
         step(0, 0, SCHED_POST, "/v1/orders", auth_u1, order_json, strlen(order_json))};
-    struct sched_step race[] = {
+    struct schedule_step race[] = {
         step(0, 1, SCHED_POST, "/v1/orders", auth_u1, order_json, strlen(order_json)),
         step(1, 1, SCHED_GET, "/v1/orders/1", auth_u1, "", 0),
         step(1, 0, SCHED_DELETE, "/v1/orders/2?force=1", auth_u2, "", 0)};
-    struct sched_step frames[] = {
+    struct schedule_step frames[] = {
         step(0, 0, SCHED_POST, "/v1/frames", "", frames_body, sizeof(frames_body)),
         step(0, 0, SCHED_PUT, "/v1/users/alice/cart", auth_u2, "hello", 5)};
     build(&seeds[0], 1, one, COUNT_OF(one));
@@ -136,8 +137,8 @@ static size_t fake_engine(uint8_t *data, size_t size, size_t max_size, void *arg
 
 static bool parses(const uint8_t *buf, size_t len) {
     struct schedule s;
-    bool ok = sched_parse(buf, len, &s, NULL) == SCHED_OK;
-    sched_free(&s);
+    bool ok = schedule_parse(buf, len, &s, NULL) == SCHED_OK;
+    schedule_free(&s);
     return ok;
 }
 
@@ -271,15 +272,15 @@ static void count_json(unsigned invalid_one_in, size_t *valid, size_t *invalid) 
         if (strstr(schedule_mutate_describe(m), "body_json") == NULL)
             continue;
         struct schedule s;
-        assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
         for (size_t i = 0; i < s.nsteps; i++) {
-            const struct sched_step *st = &s.steps[i];
+            const struct schedule_step *st = &s.steps[i];
             const struct sched_endpoint *ep =
                 sched_model_match(&model, st->method, st->path, st->path_len);
             if (ep != NULL && ep->body == SCHED_BODY_JSON)
                 *(json_valid(st->body, st->body_len) ? valid : invalid) += 1;
         }
-        sched_free(&s);
+        schedule_free(&s);
     }
     schedule_mutate_free(m);
 }
@@ -315,7 +316,7 @@ static void schedule_mutate_should_keep_frames_bodies_well_formed_with_fixups(vo
     struct frame_mutate_opts fo;
     static uint8_t out[BUF_CAP];
     struct seed one;
-    struct sched_step st1 =
+    struct schedule_step st1 =
         step(0, 0, SCHED_POST, "/v1/frames", "", frames_body, sizeof(frames_body));
     build(&one, 1, &st1, 1);
     opts_for(&o, &fo, 4096);
@@ -327,9 +328,9 @@ static void schedule_mutate_should_keep_frames_bodies_well_formed_with_fixups(vo
         if (strcmp(schedule_mutate_describe(m), "body_frames:fmut") != 0)
             continue;
         struct schedule s;
-        assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
         for (size_t i = 0; i < s.nsteps; i++) {
-            const struct sched_step *st = &s.steps[i];
+            const struct schedule_step *st = &s.steps[i];
             const struct sched_endpoint *ep =
                 sched_model_match(&model, st->method, st->path, st->path_len);
             if (ep == NULL || ep->body != SCHED_BODY_FRAMES)
@@ -338,7 +339,7 @@ static void schedule_mutate_should_keep_frames_bodies_well_formed_with_fixups(vo
             assert_true(frame_is_well_formed(st->body, st->body_len, UINT32_MAX));
             fixed += fixups_hold(st->body, st->body_len);
         }
-        sched_free(&s);
+        schedule_free(&s);
     }
     printf("smut: frames bodies: %zu, fix-ups hold in %zu\n", bodies, fixed);
     assert_true(bodies > 500);
@@ -369,11 +370,11 @@ static void schedule_mutate_dup_step_should_make_a_barrier_group_on_two_lanes(vo
         if (strcmp(schedule_mutate_describe(m), "dup_step") != 0)
             continue;
         struct schedule s;
-        assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
         assert_int_equal(s.nsteps, 2);
         dups++;
         races += has_cross_lane_group(&s);
-        sched_free(&s);
+        schedule_free(&s);
     }
     printf("smut: %zu of %zu lone dup_step calls made a two-lane barrier group\n", races, dups);
     assert_true(dups > 100);
@@ -402,9 +403,9 @@ static void schedule_mutate_should_put_learned_ids_into_paths(void **state) {
     for (uint64_t seed = 0; seed < 5000; seed++) {
         size_t n = schedule_mutate_mutate(m, &o, seeds[1].buf, seeds[1].len, NULL, 0, out, seed);
         struct schedule s;
-        assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
         hits += path_has(&s, "/v1/orders/" LEARNED_ID);
-        sched_free(&s);
+        schedule_free(&s);
     }
     printf("smut: learned id in a path in %zu of 5000 outputs\n", hits);
     assert_true(hits > 50);
@@ -426,9 +427,9 @@ static void schedule_mutate_should_salvage_inputs_that_do_not_parse(void **state
         assert_true(parses(out, n));
         assert_non_null(strstr(schedule_mutate_describe(m), "salvage_prefix"));
         struct schedule s;
-        assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
         kept_prefix += path_has(&s, "/v1/orders");
-        sched_free(&s);
+        schedule_free(&s);
         size_t jn = rng_below(&r, sizeof(junk));
         for (size_t k = 0; k < jn; k++)
             junk[k] = (uint8_t)rng_next(&r);
@@ -452,10 +453,10 @@ static void schedule_mutate_crossover_should_combine_the_lanes_of_both_parents(v
         size_t n = schedule_mutate_crossover(m, &o, seeds[1].buf, seeds[1].len, seeds[2].buf,
                                              seeds[2].len, out, seed);
         struct schedule s;
-        assert_int_equal(sched_parse(out, n, &s, NULL), SCHED_OK);
+        assert_int_equal(schedule_parse(out, n, &s, NULL), SCHED_OK);
         wide += s.lanes == 3 && path_has(&s, "/v1/frames") &&
                 strstr(schedule_mutate_describe(m), "crossover_lanes") != NULL;
-        sched_free(&s);
+        schedule_free(&s);
     }
     assert_true(wide > 200);
     schedule_mutate_free(m);

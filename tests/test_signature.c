@@ -127,31 +127,31 @@ static char *read_sample(const char *name, size_t *len) {
     return (char *)b.data;
 }
 
-/* sig_from_report on an exact-size heap copy (no NUL after it), so ASan flags any read
+/* signature_from_report on an exact-size heap copy (no NUL after it), so ASan flags any read
  * past the text. */
-static bool sig_of(const char *text, size_t len, struct sig_result *r) {
+static bool signature_of(const char *text, size_t len, struct signature_result *r) {
     char *copy = malloc(len > 0 ? len : 1);
     assert_non_null(copy);
     if (len > 0)
         memcpy(copy, text, len);
-    bool ok = sig_from_report(copy, len, r);
+    bool ok = signature_from_report(copy, len, r);
     free(copy);
     return ok;
 }
 
-static bool sig_of_str(const char *text, struct sig_result *r) {
-    return sig_of(text, strlen(text), r);
+static bool signature_of_str(const char *text, struct signature_result *r) {
+    return signature_of(text, strlen(text), r);
 }
 
-static bool sig_of_sample(const char *name, struct sig_result *r) {
+static bool signature_of_sample(const char *name, struct signature_result *r) {
     size_t len;
     char *text = read_sample(name, &len);
-    bool ok = sig_of(text, len, r);
+    bool ok = signature_of(text, len, r);
     free(text);
     return ok;
 }
 
-static bool frames_name(const struct sig_result *r, const char *func) {
+static bool frames_name(const struct signature_result *r, const char *func) {
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < r->nframes[k]; i++)
             if (strstr(r->frames[k][i].func, func) != NULL)
@@ -163,8 +163,8 @@ static void signature_should_name_the_kind_and_user_frames_of_every_sample(void 
     (void)state;
     for (size_t i = 0; i < NSAMPLES; i++) {
         const struct sample *s = &samples[i];
-        struct sig_result r;
-        if (!sig_of_sample(s->file, &r))
+        struct signature_result r;
+        if (!signature_of_sample(s->file, &r))
             fail_msg("%s: no report recognised", s->file);
         if (strcmp(r.kind, s->kind) != 0)
             fail_msg("%s: kind %s, expected %s", s->file, r.kind, s->kind);
@@ -180,9 +180,9 @@ static void signature_should_name_the_kind_and_user_frames_of_every_sample(void 
 
 static void signature_should_give_one_key_per_bug_across_samples(void **state) {
     (void)state;
-    static struct sig_result r[NSAMPLES];
+    static struct signature_result r[NSAMPLES];
     for (size_t i = 0; i < NSAMPLES; i++)
-        assert_true(sig_of_sample(samples[i].file, &r[i]));
+        assert_true(signature_of_sample(samples[i].file, &r[i]));
     for (size_t i = 0; i < NSAMPLES; i++)
         for (size_t j = i + 1; j < NSAMPLES; j++) {
             bool same_bug = strcmp(samples[i].bug, samples[j].bug) == 0;
@@ -197,8 +197,8 @@ static void signature_should_give_one_key_per_bug_across_samples(void **state) {
 static void signature_key_should_be_16_hex_digits_of_a_state_led_by_the_kind(void **state) {
     (void)state;
     for (size_t i = 0; i < NSAMPLES; i++) {
-        struct sig_result r;
-        assert_true(sig_of_sample(samples[i].file, &r));
+        struct signature_result r;
+        assert_true(signature_of_sample(samples[i].file, &r));
         assert_int_equal(strlen(r.key), 16);
         assert_int_equal(strspn(r.key, "0123456789abcdef"), 16);
         assert_int_equal(strncmp(r.state, r.kind, strlen(r.kind)), 0);
@@ -246,9 +246,9 @@ static void check_swap_keeps_key(const char *file, const char *first_header) {
     size_t len;
     char *text = read_sample(file, &len);
     char *swapped = swap_race(text, first_header);
-    struct sig_result a, b;
-    assert_true(sig_of(text, len, &a));
-    assert_true(sig_of_str(swapped, &b));
+    struct signature_result a, b;
+    assert_true(signature_of(text, len, &a));
+    assert_true(signature_of_str(swapped, &b));
     /* The swap is real: the first stack now is the other one... */
     assert_string_not_equal(a.frames[0][0].func, b.frames[0][0].func);
     assert_string_equal(a.frames[0][0].func, b.frames[1][0].func);
@@ -272,14 +272,17 @@ static void signature_should_not_depend_on_the_order_of_a_tsan_races_stacks(void
 
 static void signature_should_fold_invariant_messages_differing_in_ids_and_numbers(void **state) {
     (void)state;
-    struct sig_result a, b, c;
-    assert_true(sig_of_str("racefuzz: go-mode invariant: order \"o-1\" of u1 totals 4900, its "
-                           "lines 4800 (0xc000123abc)\nracefuzz: step 3\n",
-                           &a));
-    assert_true(sig_of_str("racefuzz: go-mode invariant: order \"o-17\" of u2 totals 130, its "
-                           "lines 12 (0xdeadbeef)\nracefuzz: step 0\n",
-                           &b));
-    assert_true(sig_of_str("racefuzz: go-mode invariant: order \"o-1\" of u1 is paid twice\n", &c));
+    struct signature_result a, b, c;
+    assert_true(
+        signature_of_str("racefuzz: go-mode invariant: order \"o-1\" of u1 totals 4900, its "
+                         "lines 4800 (0xc000123abc)\nracefuzz: step 3\n",
+                         &a));
+    assert_true(
+        signature_of_str("racefuzz: go-mode invariant: order \"o-17\" of u2 totals 130, its "
+                         "lines 12 (0xdeadbeef)\nracefuzz: step 0\n",
+                         &b));
+    assert_true(
+        signature_of_str("racefuzz: go-mode invariant: order \"o-1\" of u1 is paid twice\n", &c));
     assert_string_equal(a.kind, "go-invariant");
     assert_string_equal(a.key, b.key);
     assert_string_not_equal(a.key, c.key);
@@ -289,13 +292,13 @@ static void signature_should_fold_invariant_messages_differing_in_ids_and_number
 
 static void signature_should_fold_a_quoted_payload_in_an_invariant(void **state) {
     (void)state;
-    struct sig_result a, b;
-    assert_true(sig_of_str("racefuzz: go-mode invariant: GET /v1/orders -> 200: no token; "
-                           "body: \"{\\\"id\\\":\\\"o-1\\\",\\\"total\\\":4900}\"\n",
-                           &a));
-    assert_true(sig_of_str("racefuzz: go-mode invariant: GET /v1/orders -> 200: no token; "
-                           "body: \"{\\\"orders\\\":[]}\"\n",
-                           &b));
+    struct signature_result a, b;
+    assert_true(signature_of_str("racefuzz: go-mode invariant: GET /v1/orders -> 200: no token; "
+                                 "body: \"{\\\"id\\\":\\\"o-1\\\",\\\"total\\\":4900}\"\n",
+                                 &a));
+    assert_true(signature_of_str("racefuzz: go-mode invariant: GET /v1/orders -> 200: no token; "
+                                 "body: \"{\\\"orders\\\":[]}\"\n",
+                                 &b));
     assert_string_equal(a.key, b.key);
 }
 
@@ -311,9 +314,9 @@ static void signature_should_prefer_the_most_specific_report_wherever_it_stands(
     memcpy(text, exited, n);
     memcpy(text + n, race, len);
     memcpy(text + n + len, exited, n);
-    struct sig_result r, alone;
-    assert_true(sig_of(text, len + 2 * n, &r));
-    assert_true(sig_of(race, len, &alone));
+    struct signature_result r, alone;
+    assert_true(signature_of(text, len + 2 * n, &r));
+    assert_true(signature_of(race, len, &alone));
     assert_string_equal(r.kind, "go-data-race");
     assert_string_equal(r.key, alone.key);
     free(text);
@@ -332,46 +335,49 @@ static void signature_should_name_libfuzzers_own_findings(void **state) {
          "target-exited"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct sig_result r;
-        assert_true(sig_of_str(cases[i].text, &r));
+        struct signature_result r;
+        assert_true(signature_of_str(cases[i].text, &r));
         assert_string_equal(r.kind, cases[i].kind);
     }
-    struct sig_result r;
-    assert_true(sig_of_str("==1== ERROR: libFuzzer: deadly signal\n", &r));
+    struct signature_result r;
+    assert_true(signature_of_str("==1== ERROR: libFuzzer: deadly signal\n", &r));
     assert_string_equal(r.state, "deadly-signal\n");
 }
 
 static void signature_should_refuse_empty_garbage_and_clean_logs(void **state) {
     (void)state;
-    struct sig_result r;
+    struct signature_result r;
     memset(&r, 0x5a, sizeof(r));
-    assert_false(sig_from_report(NULL, 0, &r));
-    assert_false(sig_of("", 0, &r));
+    assert_false(signature_from_report(NULL, 0, &r));
+    assert_false(signature_of("", 0, &r));
     assert_int_equal(r.kind[0], '\0');
     assert_int_equal(r.key[0], '\0');
-    assert_false(sig_of_str("hello\nworld\n\n\n#1\tINITED cov: 1\n", &r));
-    assert_false(sig_of_sample("go_clean_run_no_crash.log", &r));
+    assert_false(signature_of_str("hello\nworld\n\n\n#1\tINITED cov: 1\n", &r));
+    assert_false(signature_of_sample("go_clean_run_no_crash.log", &r));
     char noise[4096];
     uint32_t x = 2463534242u;
     for (size_t i = 0; i < sizeof(noise); i++) {
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
         noise[i] = (char)(x & 0xff);
     }
-    assert_false(sig_of(noise, sizeof(noise), &r));
+    assert_false(signature_of(noise, sizeof(noise), &r));
 }
 
 static void signature_should_refuse_a_report_cut_before_its_first_stack(void **state) {
     (void)state;
-    struct sig_result r;
-    assert_false(sig_of_str("WARNING: DATA RACE\nWrite at 0x00c0001de120 by goroutine 43:\n", &r));
-    assert_false(sig_of_str("WARNING: ThreadSanitizer: data race (pid=1)\n  Write of size", &r));
+    struct signature_result r;
     assert_false(
-        sig_of_str("==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x60d0", &r));
-    assert_false(sig_of_str("fatal error: concurrent map writes\n\ngoroutine 25 [running]:\n", &r));
-    assert_false(sig_of_str("panic: boom\n", &r));
+        signature_of_str("WARNING: DATA RACE\nWrite at 0x00c0001de120 by goroutine 43:\n", &r));
+    assert_false(
+        signature_of_str("WARNING: ThreadSanitizer: data race (pid=1)\n  Write of size", &r));
+    assert_false(signature_of_str(
+        "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x60d0", &r));
+    assert_false(
+        signature_of_str("fatal error: concurrent map writes\n\ngoroutine 25 [running]:\n", &r));
+    assert_false(signature_of_str("panic: boom\n", &r));
 }
 
-/* The CLI trims engine chatter from a stored report with sig_report_start: every report
+/* The CLI trims engine chatter from a stored report with signature_report_start: every report
  * the signature recognises must start where its marker line does, http mode's included. */
 static void report_start_should_find_every_recognised_report_line(void **state) {
     (void)state;
@@ -386,11 +392,11 @@ static void report_start_should_find_every_recognised_report_line(void **state) 
         char text[512];
         snprintf(text, sizeof(text), "INFO: Seed: 1\n#2 INITED cov: 3\n%s    #0 f x.c:1\n",
                  lines[i]);
-        const char *start = sig_report_start(text);
+        const char *start = signature_report_start(text);
         assert_true(strncmp(start, lines[i], strlen(lines[i])) == 0);
     }
     const char *clean = "INFO: Seed: 1\nDone 10 runs\n";
-    assert_ptr_equal(sig_report_start(clean), clean);
+    assert_ptr_equal(signature_report_start(clean), clean);
 }
 
 static void signature_should_survive_every_truncation_of_every_sample(void **state) {
@@ -400,8 +406,8 @@ static void signature_should_survive_every_truncation_of_every_sample(void **sta
         char *text = read_sample(samples[i].file, &len);
         size_t step = len / 300 + 1;
         for (size_t n = 0; n <= len; n += step) {
-            struct sig_result r;
-            if (sig_of(text, n, &r))
+            struct signature_result r;
+            if (signature_of(text, n, &r))
                 assert_true(r.kind[0] != '\0' && strlen(r.key) == 16);
         }
         free(text);

@@ -42,8 +42,8 @@ static int remove_root(void **state) {
     return 0;
 }
 
-static struct sig_result make_sig(const char *kind, const char *frame) {
-    struct sig_result s;
+static struct signature_result make_sig(const char *kind, const char *frame) {
+    struct signature_result s;
     memset(&s, 0, sizeof(s));
     snprintf(s.kind, sizeof(s.kind), "%s", kind);
     snprintf(s.frames[0][0].func, sizeof(s.frames[0][0].func), "%s", frame);
@@ -56,7 +56,7 @@ static struct sig_result make_sig(const char *kind, const char *frame) {
     return s;
 }
 
-static bool put(const struct sig_result *s, const char *input, struct store_entry *e) {
+static bool put(const struct signature_result *s, const char *input, struct store_entry *e) {
     const char *report = "WARNING: DATA RACE\n  service.putUser()\n";
     struct store_finding f = {.target = "t",
                               .mode = "go",
@@ -79,7 +79,7 @@ static double count_of(const char *dir) {
 
 static void store_should_fold_two_inputs_of_one_bug_and_keep_the_smaller(void **state) {
     (void)state;
-    struct sig_result s = make_sig("go-data-race", "service.putUser");
+    struct signature_result s = make_sig("go-data-race", "service.putUser");
     struct store_entry a, b;
     assert_true(put(&s, "a longer input of the race", &a));
     assert_true(a.is_new);
@@ -97,8 +97,8 @@ static void store_should_fold_two_inputs_of_one_bug_and_keep_the_smaller(void **
 
 static void store_should_keep_two_bugs_apart(void **state) {
     (void)state;
-    struct sig_result s1 = make_sig("go-data-race", "service.putUser");
-    struct sig_result s2 = make_sig("go-data-race", "service.fxRates");
+    struct signature_result s1 = make_sig("go-data-race", "service.putUser");
+    struct signature_result s2 = make_sig("go-data-race", "service.fxRates");
     struct store_entry a, b;
     assert_true(put(&s1, "x", &a));
     assert_true(put(&s2, "x", &b));
@@ -139,7 +139,7 @@ static void writer_loop(void) {
     const char *frames[] = {"service.putUser", "service.fxRates", "orders.attach_append"};
     char input[128];
     for (unsigned i = 0;; i++) {
-        struct sig_result s = make_sig("go-data-race", frames[i % 3]);
+        struct signature_result s = make_sig("go-data-race", frames[i % 3]);
         int n = snprintf(input, sizeof(input), "%0*u", (int)(1 + (i * 7919) % 100), i);
         struct store_entry e;
         (void)n;
@@ -198,7 +198,7 @@ static void report_environment_should_hold_no_secrets(void **state) {
  * would return the first and hide the second). */
 static void report_json_should_name_every_key_once(void **state) {
     (void)state;
-    struct sig_result s = make_sig("heap-buffer-overflow", "decode");
+    struct signature_result s = make_sig("heap-buffer-overflow", "decode");
     struct envsnap_opts o = {.engine = "libfuzzer"};
     cJSON *extra = envsnap_collect(&o);
     assert_non_null(extra);

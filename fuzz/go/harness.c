@@ -79,12 +79,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 static void to_bridge(const struct schedule *s, struct rfgo_step *steps,
                       struct rfgo_schedule *out) {
     for (size_t i = 0; i < s->nsteps; i++) {
-        const struct sched_step *st = &s->steps[i];
+        const struct schedule_step *st = &s->steps[i];
         steps[i] = (struct rfgo_step){
             .lane = st->lane,
             .barrier = st->barrier,
             .delay_us = st->delay_us,
-            .method = sched_method_name(st->method),
+            .method = schedule_method_name(st->method),
             .path = st->path,
             .path_len = st->path_len,
             .headers = st->headers,
@@ -106,12 +106,12 @@ static void to_bridge(const struct schedule *s, struct rfgo_step *steps,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct rfgo_step steps[SCHED_MAX_STEPS];
     struct schedule s;
-    if (sched_parse(data, size, &s, NULL) != SCHED_OK)
+    if (schedule_parse(data, size, &s, NULL) != SCHED_OK)
         return -1;
     struct rfgo_schedule bs;
     to_bridge(&s, steps, &bs);
     int verdict = rfgo_run(&bs);
-    sched_free(&s);
+    schedule_free(&s);
     if (verdict != RFGO_OK) {
         fflush(stderr);
         abort();

@@ -183,8 +183,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 /* One request outside the schedule (reset, invariant): a one-step schedule. */
-static int single_request(enum sched_method m, const char *path, struct http_driver_result *res) {
-    struct sched_step st = {
+static int single_request(enum schedule_method m, const char *path,
+                          struct http_driver_result *res) {
+    struct schedule_step st = {
         .method = m, .path = (const uint8_t *)path, .path_len = (uint16_t)strlen(path)};
     struct schedule s = {
         .version = SCHED_VERSION, .lanes = 1, .repeat = 1, .steps = &st, .nsteps = 1};
@@ -218,10 +219,10 @@ static void check_results(const struct schedule *s, const struct http_driver_out
     char why[1024];
     for (size_t i = 0; i < (size_t)out->runs * out->nsteps; i++) {
         const struct http_driver_result *r = &out->results[i];
-        const struct sched_step *st = &s->steps[i % out->nsteps];
+        const struct schedule_step *st = &s->steps[i % out->nsteps];
         if (r->err == HDRV_ERR_HANG) {
             snprintf(why, sizeof(why), "step %zu (%s %.*s, lane %u) had no answer within %u ms",
-                     i % out->nsteps, sched_method_name(st->method), (int)st->path_len,
+                     i % out->nsteps, schedule_method_name(st->method), (int)st->path_len,
                      (const char *)st->path, st->lane, RF_HTTP_STEP_DEADLINE_MS);
             dump_goroutines();
             report("hang", why, mark);
@@ -290,7 +291,7 @@ static void reset_service(void) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct schedule s;
     struct http_driver_outcome out;
-    if (sched_parse(data, size, &s, NULL) != SCHED_OK)
+    if (schedule_parse(data, size, &s, NULL) != SCHED_OK)
         return -1;
     reset_service();
     http_supervisor_note_input(H.svc, data, size);
@@ -312,6 +313,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_service(mark);
     if (H.remote && !H.blackbox_only)
         http_cov_to_libfuzzer(H.cov);
-    sched_free(&s);
+    schedule_free(&s);
     return 0;
 }

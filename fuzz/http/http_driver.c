@@ -174,11 +174,11 @@ static bool put_headers(struct lane *l, const uint8_t *h, size_t n, bool *host) 
     return true;
 }
 
-static bool build_request(struct http_driver *d, struct lane *l, const struct sched_step *st) {
+static bool build_request(struct http_driver *d, struct lane *l, const struct schedule_step *st) {
     char num[32];
     bool host;
     l->req_len = l->req_sent = 0;
-    if (!put_str(l, sched_method_name(st->method)) || !put(l, " ", 1) ||
+    if (!put_str(l, schedule_method_name(st->method)) || !put(l, " ", 1) ||
         !put_target(l, st->path, st->path_len) || !put_str(l, " HTTP/1.1\r\n") ||
         !put_headers(l, st->headers, st->headers_len, &host))
         return false;
@@ -724,9 +724,9 @@ static bool results_reserve(struct http_driver *d, size_t n) {
 bool http_driver_run(struct http_driver *d, const struct schedule *s,
                      struct http_driver_outcome *out) {
     size_t bad_step;
-    enum sched_err e = sched_check(s, &bad_step);
+    enum schedule_err e = schedule_check(s, &bad_step);
     if (e != SCHED_OK) {
-        LOG_E("http driver: invalid schedule: %s", sched_strerror(e));
+        LOG_E("http driver: invalid schedule: %s", schedule_strerror(e));
         return false;
     }
     unsigned runs = s->repeat == 0 ? 1 : s->repeat;

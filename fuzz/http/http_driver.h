@@ -96,7 +96,7 @@ void http_driver_default_opts(struct http_driver_opts *o);
  * opened before the first http_driver_run. */
 struct http_driver *http_driver_new(const struct http_driver_opts *o);
 
-/* Runs every run of s and fills *out. False only when s breaks sched_check's rules or
+/* Runs every run of s and fills *out. False only when s breaks schedule_check's rules or
  * memory runs out (logged); transport failures and hangs are results, not failures. */
 bool http_driver_run(struct http_driver *d, const struct schedule *s,
                      struct http_driver_outcome *out);

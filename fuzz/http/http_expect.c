@@ -85,7 +85,7 @@ bool http_expect_load(const cJSON *service, const char *origin, struct http_expe
 }
 
 /* Whether the step's header block has a line "Name:" (case-insensitive name). */
-static bool has_header(const struct sched_step *st, const char *name) {
+static bool has_header(const struct schedule_step *st, const char *name) {
     size_t n = strlen(name);
     const char *p = (const char *)st->headers, *end = p + st->headers_len;
     while (p < end) {
@@ -98,7 +98,7 @@ static bool has_header(const struct sched_step *st, const char *name) {
     return false;
 }
 
-static bool matches(const struct http_expect_rule *r, const struct sched_step *st,
+static bool matches(const struct http_expect_rule *r, const struct schedule_step *st,
                     const char *method, const char *path) {
     if (r->method[0] != '\0' && strcmp(r->method, method) != 0)
         return false;
@@ -107,10 +107,10 @@ static bool matches(const struct http_expect_rule *r, const struct sched_step *s
     return r->header[0] == '\0' || has_header(st, r->header) != r->without;
 }
 
-bool http_expect_check(const struct http_expect *e, const struct sched_step *st, int status,
+bool http_expect_check(const struct http_expect *e, const struct schedule_step *st, int status,
                        char *why, size_t cap) {
     char path[4096];
-    const char *method = sched_method_name(st->method);
+    const char *method = schedule_method_name(st->method);
     const uint8_t *q = st->path_len ? memchr(st->path, '?', st->path_len) : NULL;
     size_t n = q != NULL ? (size_t)(q - st->path) : st->path_len;
     snprintf(path, sizeof(path), "%.*s", (int)n, (const char *)st->path);

@@ -47,7 +47,7 @@ struct http_expect {
 bool http_expect_load(const cJSON *service, const char *origin, struct http_expect *out);
 
 /* Checks one answered step; on a broken expectation writes the reason into why. */
-bool http_expect_check(const struct http_expect *e, const struct sched_step *st, int status,
+bool http_expect_check(const struct http_expect *e, const struct schedule_step *st, int status,
                        char *why, size_t cap);
 
 void http_expect_free(struct http_expect *e);

@@ -28,7 +28,7 @@ struct http_plan {
     uint16_t members[SCHED_MAX_STEPS];    /* gates' member steps, gate after gate */
 };
 
-/* s must satisfy sched_check (lanes and step counts in range). */
+/* s must satisfy schedule_check (lanes and step counts in range). */
 void http_plan_build(const struct schedule *s, struct http_plan *p);
 
 #endif
