@@ -202,8 +202,7 @@ struct first_ctx {
 
 static void note_first(const char *input, void *arg) {
     struct first_ctx *c = arg;
-    time_t at;
-    double s = campaign_finding_time(c->r, input, &at);
+    double s = campaign_finding_time(c->r, input, NULL);
     if (s >= 0 && (c->first_s < 0 || s < c->first_s))
         c->first_s = s;
 }

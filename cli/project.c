@@ -33,10 +33,13 @@ bool project_use_config(const char *path, const char *workdir, const char **name
     struct target_config cfg;
     if (realpath(path, P.config) == NULL) {
         PLOG_E("--config: %s", path);
+        P.config[0] = '\0';
         return false;
     }
-    if (!target_config_load(P.config, &cfg))
+    if (!target_config_load(P.config, &cfg)) {
+        P.config[0] = '\0';
         return false;
+    }
     /* The name becomes a folder of corpus/ and crashes/: one path component. */
     bool ok = cli_check_target(cfg.name) &&
               snprintf(P.name, sizeof P.name, "%s", cfg.name) < (int)sizeof P.name;

@@ -111,20 +111,6 @@ static int lock_target(const char *tdir) {
     return fd;
 }
 
-static void remove_tree(const char *dir) {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4400];
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            fmt_path(path, sizeof(path), dir, e->d_name))
-            unlink(path);
-    }
-    if (d != NULL)
-        closedir(d);
-    rmdir(dir);
-}
-
 /* Only writers create ".tmp-*", and only under the lock we hold: any left is a killed
  * writer's. */
 static void remove_stale_tmp(const char *tdir) {
@@ -133,7 +119,7 @@ static void remove_stale_tmp(const char *tdir) {
     char path[4400];
     while (d != NULL && (e = readdir(d)) != NULL) {
         if (strncmp(e->d_name, ".tmp-", 5) == 0 && fmt_path(path, sizeof(path), tdir, e->d_name))
-            remove_tree(path);
+            fileio_remove_tree(path);
     }
     if (d != NULL)
         closedir(d);
@@ -284,7 +270,7 @@ static bool create_entry(const char *tdir, const char *edir, const struct store_
         ok = false;
     }
     if (!ok)
-        remove_tree(tmp);
+        fileio_remove_tree(tmp);
     return ok && fsync_dir(tdir);
 }
 

@@ -186,7 +186,8 @@ double campaign_finding_time(const struct campaign_result *r, const char *path, 
     struct stat st;
     if (stat(path, &st) != 0)
         return -1;
-    *at = st.st_mtim.tv_sec;
+    if (at != NULL)
+        *at = st.st_mtim.tv_sec;
     double s = (double)(st.st_mtim.tv_sec - r->started.tv_sec) +
                (double)(st.st_mtim.tv_nsec - r->started.tv_nsec) / 1e9;
     return s > 0 ? s : 0;

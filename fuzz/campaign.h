@@ -54,7 +54,7 @@ size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn 
 
 /* Seconds from the engine's start to when it saved the finding at path (the file's
  * modification time: engines write a finding once, when they find it), never below 0;
- * -1 when path cannot be read. *at gets that wall-clock time. */
+ * -1 when path cannot be read. *at (unless NULL) gets that wall-clock time. */
 double campaign_finding_time(const struct campaign_result *r, const char *path, time_t *at);
 
 #endif
