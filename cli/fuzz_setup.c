@@ -2,6 +2,7 @@
 #include "fuzz_setup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -215,9 +216,14 @@ static bool make_work_dir(struct fuzz_setup *s, const char *root, const char *ta
     /* The sequence number keeps two campaigns of one process started within the same
      * second (the demo's rows) from sharing a directory. */
     static unsigned seq;
-    int n = snprintf(s->work, sizeof(s->work), "%s/%s/%s-%s-%ld-%u", root, target,
+    char made[sizeof(s->work)];
+    int n = snprintf(made, sizeof(made), "%s/%s/%s-%s-%ld-%u", root, target,
                      campaign_engine_name(e), stamp, (long)getpid(), seq++);
-    return n > 0 && (size_t)n < sizeof(s->work) && fileio_mkdirs(s->work);
+    /* Absolute: the paths under it go into the environment (RACEFUZZ_DICT, ...), and a
+     * replay runs in the sandbox's own working directory, where a relative one (the
+     * default --work-root is) names nothing and the harness stops at its start. */
+    return n > 0 && (size_t)n < sizeof(made) && fileio_mkdirs(made) &&
+           realpath(made, s->work) != NULL;
 }
 
 /* --seeds DIR replaces the committed seeds (a target need not have any); either way
