@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "finding.h"
+#include "finding_run.h"
 #include "fuzz_setup.h"
 #include "log.h"
 #include "project.h"
@@ -18,9 +19,11 @@ void cmd_fuzz_help(void) {
            "                     [--variant NAME] [--env K=V]...\n"
            "                     [--time SECONDS] [--seed N] [--max-len BYTES]\n"
            "                     [--seeds DIR] [--work-root DIR] [--no-custom-mutator]\n"
+           "                     [--keep-going]\n"
            "                     [-- ENGINE FLAGS...]\n\n"
-           "Runs one campaign with a fixed seed and budget, stops at the first finding, and\n"
-           "prints where it is. --mode frames runs each input as concurrent sessions on the\n"
+           "Runs one campaign with a fixed seed and budget, stops at the first finding (with\n"
+           "--keep-going: fuzzes on to the budget and stores every finding), and prints where\n"
+           "it is. --mode frames runs each input as concurrent sessions on the\n"
            "frames driver (seeds: corpus/NAME/frames); --mode go runs request schedules\n"
            "against the target's Go handler in-process, race detector on (seeds:\n"
            "corpus/NAME/schedule); --mode http sends them to the live service the target\n"
@@ -43,7 +46,7 @@ struct fuzz_args {
     size_t nenv;
     unsigned long long time_s, seed, max_len;
     const char *config, *workdir; /* a user's target (project.h) */
-    bool mode_set;
+    bool mode_set, keep_going;
     char work_root[4200];
 };
 
@@ -77,6 +80,9 @@ static bool take_option(int c, struct fuzz_args *a) {
         return true;
     case 'N':
         a->req.custom_mutator = false;
+        return true;
+    case 'K':
+        a->keep_going = true;
         return true;
     case 'E':
         if (a->nenv >= FUZZ_SETUP_MAX_ENV)
@@ -119,21 +125,15 @@ static int use_config(struct fuzz_args *a) {
 }
 
 static int parse(int argc, char **argv, struct fuzz_args *a) {
-    static const struct option opts[] = {{"target", required_argument, NULL, 't'},
-                                         {"mode", required_argument, NULL, 'M'},
-                                         {"engine", required_argument, NULL, 'e'},
-                                         {"sanitizer", required_argument, NULL, 'S'},
-                                         {"variant", required_argument, NULL, 'V'},
-                                         {"env", required_argument, NULL, 'E'},
-                                         {"time", required_argument, NULL, 'T'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"max-len", required_argument, NULL, 'm'},
-                                         {"work-root", required_argument, NULL, 'w'},
-                                         {"no-custom-mutator", no_argument, NULL, 'N'},
-                                         {"seeds", required_argument, NULL, 'D'},
-                                         {"config", required_argument, NULL, 'C'},
-                                         {"workdir", required_argument, NULL, 'W'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"target", required_argument, NULL, 't'},      {"mode", required_argument, NULL, 'M'},
+        {"engine", required_argument, NULL, 'e'},      {"sanitizer", required_argument, NULL, 'S'},
+        {"variant", required_argument, NULL, 'V'},     {"env", required_argument, NULL, 'E'},
+        {"time", required_argument, NULL, 'T'},        {"seed", required_argument, NULL, 's'},
+        {"max-len", required_argument, NULL, 'm'},     {"work-root", required_argument, NULL, 'w'},
+        {"no-custom-mutator", no_argument, NULL, 'N'}, {"keep-going", no_argument, NULL, 'K'},
+        {"seeds", required_argument, NULL, 'D'},       {"config", required_argument, NULL, 'C'},
+        {"workdir", required_argument, NULL, 'W'},     {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof(*a));
     a->req = (struct fuzz_request){.mode = "plain",
                                    .sanitizer = "address",
@@ -161,71 +161,18 @@ static int parse(int argc, char **argv, struct fuzz_args *a) {
     return 1;
 }
 
-struct store_ctx {
-    const struct fuzz_args *a;
-    const struct fuzz_setup *s;
-    const struct campaign_result *r;
-    const char *log; /* the engine log, when it speaks of this one finding only */
-};
-
-/* Every finding lands in the crash store; a store problem is reported, never fatal (the
- * engine's copy of the input stays where the line above says). */
-static void store_finding(const char *input, void *arg) {
-    const struct store_ctx *c = arg;
-    struct store_entry e;
-    const char *sanitizer = strcmp(c->a->req.mode, "go") == 0 ? "race" : c->a->req.sanitizer;
-    struct finding f = {.target = c->a->req.target,
-                        .mode = c->a->req.mode,
-                        .sanitizer = sanitizer,
-                        .engine = campaign_engine_name(c->a->req.engine),
-                        .input = input,
-                        .report = c->log,
-                        .env = c->s->env,
-                        .engine_flags = c->s->opts.extra};
-    f.found_after_s = campaign_finding_time(c->r, input, &f.found_at);
-    if (f.found_after_s < 0)
-        f.found_at = 0;
-    if (finding_store(&f, &e))
-        printf("stored: %s (%s, seen %lu time%s, found after %.1fs); input %s\n", e.dir,
-               e.is_new ? "new" : "known", e.count, e.count == 1 ? "" : "s",
-               f.found_after_s > 0 ? f.found_after_s : 0, e.input);
-}
-
-static void count_only(const char *input, void *arg) {
-    (void)input, (void)arg;
-}
-
-struct first_ctx {
-    const struct campaign_result *r;
-    double first_s; /* the earliest finding's time; < 0: none read yet */
-};
-
-static void note_first(const char *input, void *arg) {
-    struct first_ctx *c = arg;
-    double s = campaign_finding_time(c->r, input, NULL);
-    if (s >= 0 && (c->first_s < 0 || s < c->first_s))
-        c->first_s = s;
-}
-
-/* "FOUND after" is when the first finding was saved, not the run's end: with -fork or
- * -ignore_crashes the engine runs on to its budget after it. */
-static double first_finding_s(const struct fuzz_setup *s, const struct campaign_result *r) {
-    struct first_ctx c = {r, -1};
-    campaign_each_finding(&s->opts, note_first, &c);
-    return c.first_s >= 0 ? c.first_s : r->seconds;
-}
-
-/* Several findings (libFuzzer -fork/-ignore_crashes, AFL++ instances) share one engine
- * log that holds no report of each, or the first one's for all: each is then replayed for
- * its own report. */
-static void store_findings(const struct fuzz_args *a, const struct fuzz_setup *s,
-                           const struct campaign_result *r) {
-    struct store_ctx c = {a, s, r, NULL};
-    size_t n = campaign_each_finding(&s->opts, count_only, NULL);
-    c.log = n <= 1 ? r->log : NULL;
-    if (n > 1)
-        printf("%zu findings: each replayed for its own report\n", n);
-    campaign_each_finding(&s->opts, store_finding, &c);
+/* Every finding of the run into the crash store; the first one's time, for FOUND. */
+static double store_findings(const struct fuzz_args *a, const struct fuzz_setup *s,
+                             const struct campaign_result *r) {
+    struct finding base = {.target = a->req.target,
+                           .mode = a->req.mode,
+                           .sanitizer = strcmp(a->req.mode, "go") == 0 ? "race" : a->req.sanitizer,
+                           .engine = campaign_engine_name(a->req.engine),
+                           .env = s->env,
+                           .engine_flags = s->opts.extra};
+    static struct finding_tally t;
+    finding_run_store(&base, &s->opts, r, &t);
+    return t.first_s;
 }
 
 int cmd_fuzz(int argc, char **argv) {
@@ -243,15 +190,15 @@ int cmd_fuzz(int argc, char **argv) {
     s.opts.extra = argv + optind;
     s.opts.nextra = (size_t)(argc - optind);
     s.opts.progress = true;
+    s.opts.keep_going = a.keep_going;
     if (!campaign_run(&s.opts, &r))
         return CLI_EXIT_ENV;
+    double first_s = r.found ? store_findings(&a, &s, &r) : r.seconds;
     printf("target %s, engine %s: %s after %.1fs (run %.1fs), %.0f exec/s; engine log %s\n",
            a.req.target, campaign_engine_name(a.req.engine), r.found ? "FOUND" : "nothing found",
-           r.found ? first_finding_s(&s, &r) : r.seconds, r.seconds, r.execs_per_s, r.log);
-    if (r.found) {
+           first_s, r.seconds, r.execs_per_s, r.log);
+    if (r.found)
         printf("finding: %s\n", r.crash);
-        store_findings(&a, &s, &r);
-    }
     fuzz_setup_sweep(&a.req);
     return r.found ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }

@@ -140,6 +140,12 @@
  * a frames-mode attempt's 1000 runs, so a limit hit is a hang of the input, not of us. */
 #define RF_REPLAY_ATTEMPT_TIMEOUT_S 30
 
+/* Corpus merge after a campaign (libFuzzer -merge=1 over seeds and the run's corpus): a
+ * nightly corpus of a few thousand inputs merges in seconds; an http-mode corpus sends each
+ * input to the service, about 100 a second. Past this the merge is given up and the stored
+ * corpus stays as it was. */
+#define RF_MERGE_TIMEOUT_S 600
+
 /* Replay perturbation (frames mode): a worker spins up to this many iterations before its
  * share, a few microseconds: the width of the windows the planted races have. */
 #define RF_PERTURB_MAX_SPIN 4096

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "campaign_series.h"
 #include "fileio.h"
 #include "log.h"
 #include "rf_config.h"
@@ -75,6 +76,14 @@ static bool first_file(const char *dir, const char *const *prefixes, char *out, 
     return found;
 }
 
+/* A flag the caller passed through (after `--`) that starts with prefix. */
+static bool has_flag(const struct campaign_opts *o, const char *prefix) {
+    for (size_t i = 0; i < o->nextra; i++)
+        if (strncmp(o->extra[i], prefix, strlen(prefix)) == 0)
+            return true;
+    return false;
+}
+
 static bool libfuzzer_args(const struct campaign_opts *o, struct argbuf *a) {
     bool ok = arg(a, "%s", o->fuzzer) && arg(a, "-seed=%llu", (unsigned long long)o->seed) &&
               arg(a, "-max_total_time=%d", (int)(o->time_s + 0.5)) &&
@@ -84,6 +93,9 @@ static bool libfuzzer_args(const struct campaign_opts *o, struct argbuf *a) {
         ok = arg(a, "-max_len=%zu", o->max_len);
     if (ok && o->dict != NULL)
         ok = arg(a, "-dict=%s", o->dict);
+    if (ok && o->keep_going && !has_flag(o, "-fork="))
+        ok = arg(a, "-fork=1") && arg(a, "-ignore_crashes=1") && arg(a, "-ignore_timeouts=1") &&
+             arg(a, "-ignore_ooms=1");
     for (size_t i = 0; ok && i < o->nextra; i++)
         ok = arg(a, "%s", o->extra[i]);
     return ok && arg(a, "%s/corpus", o->work_dir) && arg(a, "%s", o->seeds_dir);
@@ -217,6 +229,17 @@ size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn 
     return n;
 }
 
+/* libFuzzer -fork prints no final statistics: its last status line has the totals. */
+static void fork_stats(const struct campaign_opts *o, struct campaign_result *r) {
+    struct campaign_series s;
+    if (!campaign_series_load(o, r, &s))
+        return;
+    const struct campaign_point *last = &s.v[s.n - 1];
+    r->execs = (unsigned long long)last->execs;
+    r->execs_per_s = last->t > 0 ? last->execs / last->t : last->execs_per_s;
+    campaign_series_free(&s);
+}
+
 static void collect(const struct campaign_opts *o, struct campaign_result *r) {
     static const char *const lf_prefixes[] = {"crash-", "leak-", "timeout-", "oom-", NULL};
     char dir[4096];
@@ -225,6 +248,8 @@ static void collect(const struct campaign_opts *o, struct campaign_result *r) {
         r->found = first_file(dir, lf_prefixes, r->crash, sizeof(r->crash));
         r->execs_per_s = stat_value(r->log, "stat::average_exec_per_sec");
         r->execs = (unsigned long long)stat_value(r->log, "stat::number_of_executed_units");
+        if (r->execs == 0)
+            fork_stats(o, r);
         return;
     }
     snprintf(dir, sizeof(dir), "%s/afl", o->work_dir);
@@ -310,7 +335,7 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
      * prefixes (the planted bug: found in 138 s with it alone, not in 600 s mixed). */
     const char *afl_env[] = {"AFL_SKIP_CPUFREQ=1",
                              "AFL_NO_UI=1",
-                             "AFL_BENCH_UNTIL_CRASH=1",
+                             o->keep_going ? "AFL_NO_CRASH_README=1" : "AFL_BENCH_UNTIL_CRASH=1",
                              "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1",
                              "AFL_NO_AFFINITY=1",
                              o->afl_mutator != NULL ? "AFL_CUSTOM_MUTATOR_ONLY=1" : NULL,

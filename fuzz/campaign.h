@@ -25,7 +25,9 @@ struct campaign_opts {
     size_t max_len;
     char *const *extra; /* engine flags passed through (after `--`) */
     size_t nextra;
-    bool progress; /* a line on stderr every 10 s */
+    bool progress;   /* a line on stderr every 10 s */
+    bool keep_going; /* on past findings to the budget (libFuzzer -fork=1 -ignore_*, AFL++
+                      * without AFL_BENCH_UNTIL_CRASH), each finding kept */
 };
 
 struct campaign_result {
@@ -56,5 +58,12 @@ size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn 
  * modification time: engines write a finding once, when they find it), never below 0;
  * -1 when path cannot be read. *at (unless NULL) gets that wall-clock time. */
 double campaign_finding_time(const struct campaign_result *r, const char *path, time_t *at);
+
+/* Merges the run's corpus with seeds_dir into a corpus as small as keeps their coverage
+ * (libFuzzer -merge=1 with the run's binary), then puts it in seeds_dir's place: the old one
+ * is renamed away first and removed last, so a failure at any step leaves one of the two
+ * whole. libFuzzer runs only (AFL++'s queue: false, logged). *before and *after get the
+ * input counts. Writes the merge log to work_dir/merge.log. */
+bool campaign_merge(const struct campaign_opts *o, size_t *before, size_t *after);
 
 #endif

@@ -1,0 +1,186 @@
+/* A campaign's progress over time from the engines' own output (campaign_series.h). */
+#define _GNU_SOURCE
+#include "campaign_series.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "rf_config.h"
+
+static bool push(struct campaign_series *s, struct campaign_point p) {
+    if (s->n >= CAMPAIGN_SERIES_MAX)
+        return true; /* the rest of a long run is dropped, not an error */
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        struct campaign_point *v = realloc(s->v, cap * sizeof(*v));
+        if (v == NULL)
+            return false;
+        s->v = v, s->cap = cap;
+    }
+    s->v[s->n++] = p;
+    return true;
+}
+
+/* The number after "key" on the line [p, end), or -1 when the key is not there. */
+static double field(const char *p, const char *end, const char *key) {
+    size_t k = strlen(key);
+    for (; p + k <= end; p++)
+        if (memcmp(p, key, k) == 0) {
+            char *num_end;
+            double v = strtod(p + k, &num_end);
+            return num_end != p + k && num_end <= end ? v : -1;
+        }
+    return -1;
+}
+
+/* One libFuzzer status line [p, end) into *pt; false when it is not one. */
+static bool libfuzzer_line(const char *p, const char *end, struct campaign_point *pt) {
+    char *num_end;
+    if (*p != '#')
+        return false;
+    double execs = strtod(p + 1, &num_end);
+    if (num_end == p + 1 || num_end > end)
+        return false;
+    pt->cov = field(num_end, end, " cov: ");
+    pt->corpus = field(num_end, end, " corp: ");
+    pt->execs_per_s = field(num_end, end, " exec/s: ");
+    double t = field(num_end, end, " time: "); /* fork mode */
+    if (pt->execs_per_s < 0)
+        pt->execs_per_s = field(num_end, end, " exec/s ");
+    if (pt->cov < 0 || pt->corpus < 0 || pt->execs_per_s < 0)
+        return false;
+    pt->execs = execs;
+    pt->t = t >= 0 ? t : pt->execs_per_s > 0 ? execs / pt->execs_per_s : 0;
+    return true;
+}
+
+bool campaign_series_parse_libfuzzer(const char *text, struct campaign_series *s) {
+    for (const char *p = text; *p != '\0';) {
+        const char *end = p + strcspn(p, "\n");
+        struct campaign_point pt;
+        if (libfuzzer_line(p, end, &pt) && (s->n == 0 || pt.t >= s->v[s->n - 1].t) && !push(s, pt))
+            return false;
+        p = *end == '\n' ? end + 1 : end;
+    }
+    return true;
+}
+
+enum afl_col { AFL_TIME, AFL_EXECS, AFL_EDGES, AFL_CORPUS, AFL_TOTAL, AFL_COLS };
+
+/* Column indexes by the header's names; -1 for a column it lacks. */
+static bool afl_header(const char *p, const char *end, int *col) {
+    static const char *const names[AFL_COLS][2] = {[AFL_TIME] = {"relative_time", "unix_time"},
+                                                   [AFL_EXECS] = {"execs_per_sec", NULL},
+                                                   [AFL_EDGES] = {"edges_found", "map_size"},
+                                                   [AFL_CORPUS] = {"corpus_count", "paths_total"},
+                                                   [AFL_TOTAL] = {"total_execs", NULL}};
+    int best[AFL_COLS];
+    for (int c = 0; c < AFL_COLS; c++)
+        col[c] = -1, best[c] = 2;
+    p++; /* '#' */
+    for (int i = 0; p < end; i++) {
+        p += strspn(p, " \t,");
+        size_t n = strcspn(p, ",\n");
+        if (p + n > end)
+            n = (size_t)(end - p);
+        for (int c = 0; c < AFL_COLS; c++)
+            for (int alt = 0; alt < 2 && alt < best[c]; alt++)
+                if (names[c][alt] != NULL && n == strlen(names[c][alt]) &&
+                    memcmp(p, names[c][alt], n) == 0)
+                    col[c] = i, best[c] = alt;
+        p += n;
+    }
+    return col[AFL_TIME] >= 0;
+}
+
+/* The fields of one data row [p, end), up to max. */
+static int afl_fields(const char *p, const char *end, double *v, int max) {
+    int n = 0;
+    while (p < end && n < max) {
+        char *num_end;
+        v[n++] = strtod(p, &num_end);
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+bool campaign_series_parse_afl(const char *text, struct campaign_series *s) {
+    int col[AFL_COLS];
+    double v[32], t0 = -1;
+    bool have_header = false;
+    for (const char *p = text; *p != '\0';) {
+        const char *end = p + strcspn(p, "\n");
+        if (*p == '#' && !have_header) {
+            have_header = afl_header(p, end, col);
+        } else if (have_header && *p != '#') {
+            int n = afl_fields(p, end, v, 32);
+            bool full = true;
+            for (int c = 0; c < AFL_COLS; c++)
+                full = full && col[c] < n;
+            if (full && t0 < 0)
+                t0 = v[col[AFL_TIME]]; /* unix_time in older AFL++: relative to the first row */
+            struct campaign_point pt = {
+                .t = full ? v[col[AFL_TIME]] - (col[AFL_TIME] >= 0 && t0 > 1e9 ? t0 : 0) : 0,
+                .execs_per_s = col[AFL_EXECS] >= 0 && full ? v[col[AFL_EXECS]] : 0,
+                .cov = col[AFL_EDGES] >= 0 && full ? v[col[AFL_EDGES]] : 0,
+                .corpus = col[AFL_CORPUS] >= 0 && full ? v[col[AFL_CORPUS]] : 0,
+                .execs = col[AFL_TOTAL] >= 0 && full ? v[col[AFL_TOTAL]] : 0};
+            if (full && (s->n == 0 || pt.t >= s->v[s->n - 1].t) && !push(s, pt))
+                return false;
+        }
+        p = *end == '\n' ? end + 1 : end;
+    }
+    return have_header;
+}
+
+static bool parse_file(const char *path, bool afl, struct campaign_series *s) {
+    struct fileio_buf b;
+    if (!fileio_read(path, RF_MAX_FILE_SIZE, &b))
+        return false;
+    bool ok = afl ? campaign_series_parse_afl((const char *)b.data, s)
+                  : campaign_series_parse_libfuzzer((const char *)b.data, s);
+    fileio_buf_free(&b);
+    return ok && s->n > 0;
+}
+
+/* afl/main or afl/default, else the first instance folder that has a plot_data. */
+static bool afl_load(const char *afl, struct campaign_series *s) {
+    static const char *const first[] = {"main", "default"};
+    char path[4400];
+    struct dirent *e;
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s/plot_data", afl, first[i]);
+        if (parse_file(path, true, s))
+            return true;
+    }
+    bool ok = false;
+    DIR *d = opendir(afl);
+    while (d != NULL && !ok && (e = readdir(d)) != NULL) {
+        snprintf(path, sizeof(path), "%s/%s/plot_data", afl, e->d_name);
+        ok = e->d_name[0] != '.' && parse_file(path, true, s);
+    }
+    if (d != NULL)
+        closedir(d);
+    return ok;
+}
+
+bool campaign_series_load(const struct campaign_opts *o, const struct campaign_result *r,
+                          struct campaign_series *s) {
+    char afl[4200];
+    memset(s, 0, sizeof(*s));
+    if (o->engine == CAMPAIGN_LIBFUZZER)
+        return parse_file(r->log, false, s);
+    snprintf(afl, sizeof(afl), "%s/afl", o->work_dir);
+    return afl_load(afl, s);
+}
+
+void campaign_series_free(struct campaign_series *s) {
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}

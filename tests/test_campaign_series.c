@@ -1,0 +1,76 @@
+/* campaign_series: progress over time read back from libFuzzer logs and AFL++ plot_data. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "campaign_series.h"
+
+static void libfuzzer_should_read_status_lines_and_skip_the_rest(void **state) {
+    (void)state;
+    const char *log =
+        "INFO: Seed: 1\n"
+        "#2\tINITED cov: 3 ft: 3 corp: 1/1b exec/s: 0 rss: 30Mb\n"
+        "  NEW_FUNC[1/1]: 0x55 in f x.c:1\n"
+        "#4000\tNEW    cov: 9 ft: 10 corp: 4/20b lim: 4 exec/s: 2000 rss: 31Mb L: 3/3\n"
+        "#8000\tpulse  cov: 9 ft: 10 corp: 4/20b lim: 4 exec/s: 2000 rss: 31Mb\n"
+        "#12 cov: broken\n";
+    struct campaign_series s = {0};
+    assert_true(campaign_series_parse_libfuzzer(log, &s));
+    assert_int_equal(s.n, 3);
+    assert_true(s.v[0].t == 0 && s.v[0].cov == 3 && s.v[0].corpus == 1);
+    assert_true(s.v[1].t == 2.0 && s.v[1].cov == 9 && s.v[1].execs_per_s == 2000);
+    assert_true(s.v[2].t == 4.0 && s.v[2].execs == 8000);
+    campaign_series_free(&s);
+}
+
+static void libfuzzer_fork_lines_should_carry_their_own_time(void **state) {
+    (void)state;
+    const char *log = "#756573: cov: 12 ft: 12 corp: 5 exec/s 378286 oom/timeout/crash: 0/0/0 "
+                      "time: 2s job: 1 dft_time: 0\n"
+                      "#1931270: cov: 20 ft: 17 corp: 10 exec/s 391565 oom/timeout/crash: 0/0/1 "
+                      "time: 5s job: 2 dft_time: 0\n";
+    struct campaign_series s = {0};
+    assert_true(campaign_series_parse_libfuzzer(log, &s));
+    assert_int_equal(s.n, 2);
+    assert_true(s.v[0].t == 2 && s.v[0].cov == 12 && s.v[0].execs_per_s == 378286);
+    assert_true(s.v[1].t == 5 && s.v[1].corpus == 10 && s.v[1].execs == 1931270);
+    campaign_series_free(&s);
+}
+
+static void afl_should_find_columns_by_the_header(void **state) {
+    (void)state;
+    const char *plot = "# relative_time, cycles_done, cur_item, corpus_count, pending_total, "
+                       "pending_favs, map_size, saved_crashes, saved_hangs, max_depth, "
+                       "execs_per_sec, total_execs, edges_found\n"
+                       "0, 0, 0, 16, 16, 1, 0.05%, 0, 0, 1, 0.00, 16, 12\n"
+                       "5, 1, 3, 20, 10, 1, 0.07%, 0, 0, 2, 1500.50, 7000, 17\n"
+                       "6, 1\n";
+    struct campaign_series s = {0};
+    assert_true(campaign_series_parse_afl(plot, &s));
+    assert_int_equal(s.n, 2);
+    assert_true(s.v[1].t == 5 && s.v[1].cov == 17 && s.v[1].corpus == 20);
+    assert_true(s.v[1].execs_per_s == 1500.5 && s.v[1].execs == 7000);
+    campaign_series_free(&s);
+}
+
+static void afl_without_a_time_column_should_be_refused(void **state) {
+    (void)state;
+    struct campaign_series s = {0};
+    assert_false(campaign_series_parse_afl("# a, b\n1, 2\n", &s));
+    assert_false(campaign_series_parse_afl("", &s));
+    assert_int_equal(s.n, 0);
+    campaign_series_free(&s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(libfuzzer_should_read_status_lines_and_skip_the_rest),
+        cmocka_unit_test(libfuzzer_fork_lines_should_carry_their_own_time),
+        cmocka_unit_test(afl_should_find_columns_by_the_header),
+        cmocka_unit_test(afl_without_a_time_column_should_be_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
