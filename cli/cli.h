@@ -39,6 +39,12 @@ int cmd_replay(int argc, char **argv);
 void cmd_replay_help(void);
 int cmd_report(int argc, char **argv);
 void cmd_report_help(void);
+int cmd_nightly(int argc, char **argv);
+void cmd_nightly_help(void);
+
+struct report_set;
+/* s as SARIF 2.1.0 at path, frames under src_root relative to it (SRCROOT). */
+bool cmd_report_sarif(const char *path, const struct report_set *s, const char *src_root);
 int cmd_mark_fixed(int argc, char **argv);
 void cmd_mark_fixed_help(void);
 

@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "finding.h"
 #include "log.h"
+#include "project.h"
 #include "report_junit.h"
 #include "report_sarif.h"
 #include "report_set.h"
@@ -96,13 +97,13 @@ static bool write_junit(const char *path, const struct report_set *s) {
     return ok;
 }
 
-static bool write_sarif(const char *path, const struct report_set *s) {
+bool cmd_report_sarif(const char *path, const struct report_set *s, const char *src_root) {
     char root[PATH_MAX], readme[PATH_MAX + 16], uri[3 * PATH_MAX + 64];
     bool relative;
-    if (realpath(cli_root_dir(), root) == NULL)
-        snprintf(root, sizeof(root), "%s", cli_root_dir());
-    /* No public home page yet: the README in the source tree says what racefuzz is. */
-    snprintf(readme, sizeof(readme), "%s/README.md", root);
+    if (realpath(src_root, root) == NULL)
+        snprintf(root, sizeof(root), "%s", src_root);
+    /* No public home page yet: the README in racefuzz's tree says what racefuzz is. */
+    snprintf(readme, sizeof(readme), "%s/README.md", cli_root_dir());
     if (!report_sarif_uri(readme, "", uri, sizeof(uri), &relative)) /* absolute: a file: URI */
         snprintf(uri, sizeof(uri), "file:///");
     struct report_sarif_tool t = {
@@ -133,7 +134,7 @@ int cmd_report(int argc, char **argv) {
         printf("junit: %s (%zu crashes)\n", a.junit, s.n);
     else if (a.junit != NULL)
         LOG_E("--junit: %s: could not be written", a.junit);
-    if (ok && a.sarif != NULL && (ok = write_sarif(a.sarif, &s)))
+    if (ok && a.sarif != NULL && (ok = cmd_report_sarif(a.sarif, &s, project_home())))
         printf("sarif: %s (%zu crashes)\n", a.sarif, s.n);
     else if (ok && a.sarif != NULL)
         LOG_E("--sarif: %s: could not be written", a.sarif);

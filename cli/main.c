@@ -28,6 +28,8 @@ static const struct cli_verb verbs[] = {
      cmd_replay, cmd_replay_help, true},
     {"report", "the crash store as JUnit XML and SARIF 2.1.0 for CI", cmd_report, cmd_report_help,
      false},
+    {"nightly", "the unattended CI job: fuzz every target, replay known crashes, report",
+     cmd_nightly, cmd_nightly_help, true},
     {"mark-fixed", "declare stored crashes fixed: reports pass them until they reproduce",
      cmd_mark_fixed, cmd_mark_fixed_help, false},
 };

@@ -48,7 +48,7 @@ bool project_use_config(const char *path, const char *workdir, const char **name
     ok = ok && set_home(&cfg, workdir);
     target_config_free(&cfg);
     if (!ok) {
-        P.config[0] = P.name[0] = P.home[0] = '\0';
+        project_clear();
         return false;
     }
     *name = P.name;
@@ -65,4 +65,8 @@ const char *project_config(void) {
 
 const char *project_name(void) {
     return P.name[0] != '\0' ? P.name : NULL;
+}
+
+void project_clear(void) {
+    P.config[0] = P.name[0] = P.home[0] = '\0';
 }

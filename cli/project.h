@@ -24,4 +24,7 @@ const char *project_config(void);
 /* The current target's name when a user's config is in use, else NULL. */
 const char *project_name(void);
 
+/* Back to racefuzz's own targets (a job that fuzzes a user's config and then its own). */
+void project_clear(void);
+
 #endif

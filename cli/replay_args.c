@@ -169,6 +169,7 @@ static bool from_store(struct replay_args *a) {
     snprintf(path, sizeof(path), "%s/report.json", d);
     if (access(path, F_OK) != 0)
         return true;
+    cJSON_Delete(j); /* the previous file's, when one process replays several (nightly) */
     if ((j = store_load_report(d)) == NULL || !report_check(j, path))
         return false;
     if (a->target == NULL)

@@ -10,6 +10,8 @@ packages=(
   libcjson-dev libcurl4-openssl-dev      # JSON views/configs, the HTTP driver
   libcmocka-dev                          # C unit tests
   python3-jsonschema                     # tests: `racefuzz report --sarif` checked against a schema
+  libxml2-utils                          # tests: xmllint checks JUnit XML against its schema
+  chromium                               # tests: the nightly HTML page opened in a real browser
   clang-format                           # the format check
   gdb bubblewrap iproute2 util-linux     # replay sandbox and native stacks
   golang-1.19-go                         # Debian's Go: the Go parts are checked with it too

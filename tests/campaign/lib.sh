@@ -71,3 +71,99 @@ expect_found() {
   [ -n "$log" ] && [ -f "$log" ] && tail -n 40 "$log"
   return 1
 }
+
+# A service of a user's own, outside racefuzz's tree: a Go module (standard library only)
+# with its racefuzz.json. POST /deposit?acct=a adds 1 to a balance map without a lock: two
+# deposits in flight race (the planted bug). bank_fix DIR takes the lock (the fix).
+# usage: bank_service DIR
+bank_service() {
+  mkdir -p "$1"
+cat >"$1/go.mod" <<'GO'
+module example.com/bank
+
+go 1.19
+GO
+cat >"$1/main.go" <<'GO'
+// A tiny bank: POST /deposit?acct=a adds 1 to the account, GET /balance?acct=a reads it.
+// Unless fixed, the balances map has no lock: two deposits in flight race (the bug).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+)
+
+const fixed = false
+
+var balances = map[string]int{}
+
+// fixed (bank_fix sets it): the handlers take mu; unset they do not (the bug).
+var mu sync.Mutex
+
+func lock() {
+	if fixed {
+		mu.Lock()
+	}
+}
+
+func unlock() {
+	if fixed {
+		mu.Unlock()
+	}
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	flag.Parse()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("/deposit", func(w http.ResponseWriter, r *http.Request) {
+		lock()
+		balances[r.URL.Query().Get("acct")]++
+		unlock()
+	})
+	mux.HandleFunc("/balance", func(w http.ResponseWriter, r *http.Request) {
+		lock()
+		fmt.Fprintln(w, balances[r.URL.Query().Get("acct")])
+		unlock()
+	})
+	fmt.Printf("bank listening on http://%s\n", ln.Addr())
+	if err := http.Serve(ln, mux); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+GO
+cat >"$1/racefuzz.json" <<'JSON'
+{
+  "name": "bank",
+  "description": "a service outside racefuzz's tree, written by the test",
+  "service": {
+    "build": ["go", "build", "-race", "-o", "{out}/bankd", "."],
+    "command": ["{out}/bankd", "-addr", "{addr}"],
+    "env": {},
+    "addr": "127.0.0.1:0",
+    "ready_line": "^bank listening on (http://\\S+)$",
+    "health": "/healthz",
+    "path_params": {"acct": ["a", "b"]}
+  },
+  "endpoints": [
+    {"method": "GET", "path": "/healthz", "body": "none"},
+    {"method": "POST", "path": "/deposit?acct={acct}", "body": "none"},
+    {"method": "GET", "path": "/balance?acct={acct}", "body": "none"}
+  ]
+}
+JSON
+}
+
+# usage: bank_fix DIR
+bank_fix() { sed -i 's/^const fixed = false$/const fixed = true/' "$1/main.go"; }

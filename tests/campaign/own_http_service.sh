@@ -17,69 +17,8 @@ chmod 0755 "$work" # as root, a replay's sandboxed command runs as nobody (sandb
 unset RACEFUZZ_STORE
 svc=$work/bank
 mkdir -p "$svc"
-cat >"$svc/go.mod" <<'GO'
-module example.com/bank
-
-go 1.19
-GO
-cat >"$svc/main.go" <<'GO'
-// A tiny bank: POST /deposit?acct=a adds 1 to the account, GET /balance?acct=a reads it.
-// The balances map has no lock: two deposits in flight race (the planted bug).
-package main
-
-import (
-	"flag"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-)
-
-var balances = map[string]int{}
-
-func main() {
-	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	flag.Parse()
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})
-	mux.HandleFunc("/deposit", func(w http.ResponseWriter, r *http.Request) {
-		balances[r.URL.Query().Get("acct")]++
-	})
-	mux.HandleFunc("/balance", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, balances[r.URL.Query().Get("acct")])
-	})
-	fmt.Printf("bank listening on http://%s\n", ln.Addr())
-	if err := http.Serve(ln, mux); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
-GO
-cat >"$svc/racefuzz.json" <<'JSON'
-{
-  "name": "bank",
-  "description": "a service outside racefuzz's tree, written by the test",
-  "service": {
-    "build": ["go", "build", "-race", "-o", "{out}/bankd", "."],
-    "command": ["{out}/bankd", "-addr", "{addr}"],
-    "env": {},
-    "addr": "127.0.0.1:0",
-    "ready_line": "^bank listening on (http://\\S+)$",
-    "health": "/healthz",
-    "path_params": {"acct": ["a", "b"]}
-  },
-  "endpoints": [
-    {"method": "GET", "path": "/healthz", "body": "none"},
-    {"method": "POST", "path": "/deposit?acct={acct}", "body": "none"},
-    {"method": "GET", "path": "/balance?acct={acct}", "body": "none"}
-  ]
-}
-JSON
+. "$(dirname "$0")/lib.sh"
+bank_service "$svc"
 before=$(cd "$root" && git status --porcelain --ignored -- corpus crashes targets .racefuzz/http 2>/dev/null | sort)
 cd "$svc"
 
