@@ -18,6 +18,9 @@
 #define CAMPAIGN_GRACE_S 30.0
 #define CAMPAIGN_MAX_ARGS 64
 #define CAMPAIGN_MAX_ENV 64
+/* Engine starts of one keep-going campaign at most: a seed that crashes at once would
+ * otherwise restart the engine as fast as it can for the whole budget. */
+#define CAMPAIGN_MAX_RESTARTS 1000
 
 static const char *const engine_names[CAMPAIGN_ENGINE_COUNT] = {
     [CAMPAIGN_LIBFUZZER] = "libfuzzer",
@@ -93,9 +96,6 @@ static bool libfuzzer_args(const struct campaign_opts *o, struct argbuf *a) {
         ok = arg(a, "-max_len=%zu", o->max_len);
     if (ok && o->dict != NULL)
         ok = arg(a, "-dict=%s", o->dict);
-    if (ok && o->keep_going && !has_flag(o, "-fork="))
-        ok = arg(a, "-fork=1") && arg(a, "-ignore_crashes=1") && arg(a, "-ignore_timeouts=1") &&
-             arg(a, "-ignore_ooms=1");
     for (size_t i = 0; ok && i < o->nextra; i++)
         ok = arg(a, "%s", o->extra[i]);
     return ok && arg(a, "%s/corpus", o->work_dir) && arg(a, "%s", o->seeds_dir);
@@ -310,18 +310,19 @@ static void report_failure(const struct campaign_opts *o, const struct campaign_
         LOG_E("the harness said: %s", why);
 }
 
-bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
+/* The line a restarted engine's log gets (campaign_series.h reads it). */
+static bool restart_mark(const char *log, double at_s) {
+    FILE *f = fopen(log, "a");
+    bool ok = f != NULL && fprintf(f, CAMPAIGN_RESTART_MARK "%.3f s\n", at_s) > 0;
+    ok = f != NULL && fclose(f) == 0 && ok;
+    if (!ok)
+        PLOG_E("%s: cannot append to the engine log", log);
+    return ok;
+}
+
+/* One engine process for o's budget; r->seconds and the statistics are its own. */
+static bool run_segment(const struct campaign_opts *o, struct campaign_result *r) {
     struct argbuf a = {.n = 0};
-    char findings[4096];
-    memset(r, 0, sizeof(*r));
-    snprintf(findings, sizeof(findings), "%s/findings", o->work_dir);
-    char corpus[4096];
-    snprintf(corpus, sizeof(corpus), "%s/corpus", o->work_dir);
-    if (!fileio_mkdirs(findings) || !fileio_mkdirs(corpus)) {
-        LOG_E("%s: cannot create the work directory", o->work_dir);
-        return false;
-    }
-    snprintf(r->log, sizeof(r->log), "%s/engine.log", o->work_dir);
     bool ok = o->engine == CAMPAIGN_LIBFUZZER ? libfuzzer_args(o, &a) : afl_args(o, &a);
     if (!ok) {
         LOG_E("%s: too many or too long engine arguments", o->fuzzer);
@@ -355,7 +356,6 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
         .tick_arg = (void *)o,
     };
     struct subproc_result sr;
-    clock_gettime(CLOCK_REALTIME, &r->started);
     /* Interrupted: the engine was stopped (procgroup.h said so); what it left stays in the
      * work directory, and no outcome is claimed. */
     if (!subproc_run(&so, &sr) || sr.interrupted != 0)
@@ -368,4 +368,64 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
         return false;
     }
     return true;
+}
+
+static void count_finding(const char *path, void *arg) {
+    (void)path;
+    ++*(size_t *)arg;
+}
+
+static size_t findings_now(const struct campaign_opts *o) {
+    size_t n = 0;
+    campaign_each_finding(o, count_finding, &n);
+    return n;
+}
+
+/* libFuzzer keeps going by being started again: after a segment that stopped at a finding,
+ * the next one (seed + 1) starts from the corpus so far for the budget left. -fork with
+ * -ignore_crashes would do it in one process, but in http mode each fork job starts the
+ * service again and a job the parent stops at the budget dies as a finding of its own. The
+ * log gets a line at each restart, so its status lines keep their time (campaign_series). */
+static bool run_restarts(const struct campaign_opts *o, struct campaign_result *r) {
+    struct campaign_opts seg = *o;
+    double total_s = 0;
+    unsigned long long execs = 0;
+    char first[sizeof(r->crash)] = "";
+    for (unsigned i = 0; i < CAMPAIGN_MAX_RESTARTS && o->time_s - total_s >= 1; i++) {
+        size_t before = findings_now(o);
+        seg.time_s = o->time_s - total_s;
+        seg.seed = o->seed + i;
+        if (i > 0 && !restart_mark(r->log, total_s))
+            return false;
+        if (!run_segment(&seg, r))
+            return false;
+        total_s += r->seconds;
+        execs += r->execs;
+        if (r->found && first[0] == '\0')
+            snprintf(first, sizeof(first), "%s", r->crash);
+        if (findings_now(o) == before)
+            break; /* it ran to its budget */
+    }
+    r->seconds = total_s;
+    r->execs = execs;
+    r->execs_per_s = total_s > 0 ? (double)execs / total_s : 0;
+    r->found = first[0] != '\0';
+    snprintf(r->crash, sizeof(r->crash), "%s", first);
+    return true;
+}
+
+bool campaign_run(const struct campaign_opts *o, struct campaign_result *r) {
+    char findings[4096], corpus[4096];
+    memset(r, 0, sizeof(*r));
+    snprintf(findings, sizeof(findings), "%s/findings", o->work_dir);
+    snprintf(corpus, sizeof(corpus), "%s/corpus", o->work_dir);
+    if (!fileio_mkdirs(findings) || !fileio_mkdirs(corpus)) {
+        LOG_E("%s: cannot create the work directory", o->work_dir);
+        return false;
+    }
+    snprintf(r->log, sizeof(r->log), "%s/engine.log", o->work_dir);
+    clock_gettime(CLOCK_REALTIME, &r->started);
+    if (o->keep_going && o->engine == CAMPAIGN_LIBFUZZER && !has_flag(o, "-fork="))
+        return run_restarts(o, r);
+    return run_segment(o, r);
 }

@@ -26,8 +26,9 @@ struct campaign_opts {
     char *const *extra; /* engine flags passed through (after `--`) */
     size_t nextra;
     bool progress;   /* a line on stderr every 10 s */
-    bool keep_going; /* on past findings to the budget (libFuzzer -fork=1 -ignore_*, AFL++
-                      * without AFL_BENCH_UNTIL_CRASH), each finding kept */
+    bool keep_going; /* on past findings to the budget, each finding kept: libFuzzer started
+                      * again after each (unless -fork is passed), AFL++ without
+                      * AFL_BENCH_UNTIL_CRASH */
 };
 
 struct campaign_result {

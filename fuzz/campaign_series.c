@@ -45,6 +45,8 @@ static bool libfuzzer_line(const char *p, const char *end, struct campaign_point
     if (num_end == p + 1 || num_end > end)
         return false;
     pt->cov = field(num_end, end, " cov: ");
+    if (pt->cov < 0) /* extra counters only (go and http mode): features are the coverage */
+        pt->cov = field(num_end, end, " ft: ");
     pt->corpus = field(num_end, end, " corp: ");
     pt->execs_per_s = field(num_end, end, " exec/s: ");
     double t = field(num_end, end, " time: "); /* fork mode */
@@ -57,12 +59,29 @@ static bool libfuzzer_line(const char *p, const char *end, struct campaign_point
     return true;
 }
 
+/* A restart mark [p, end): later lines count from its time and from the executions so far. */
+static bool restart_line(const char *p, const char *end, double *offset) {
+    static const char mark[] = CAMPAIGN_RESTART_MARK;
+    if ((size_t)(end - p) <= sizeof(mark) - 1 || strncmp(p, mark, sizeof(mark) - 1) != 0)
+        return false;
+    double at = strtod(p + sizeof(mark) - 1, NULL);
+    *offset = at > *offset ? at : *offset;
+    return true;
+}
+
 bool campaign_series_parse_libfuzzer(const char *text, struct campaign_series *s) {
+    double offset = 0, execs0 = 0;
     for (const char *p = text; *p != '\0';) {
         const char *end = p + strcspn(p, "\n");
         struct campaign_point pt;
-        if (libfuzzer_line(p, end, &pt) && (s->n == 0 || pt.t >= s->v[s->n - 1].t) && !push(s, pt))
-            return false;
+        if (restart_line(p, end, &offset)) {
+            execs0 = s->n > 0 ? s->v[s->n - 1].execs : 0;
+        } else if (libfuzzer_line(p, end, &pt)) {
+            pt.t += offset;
+            pt.execs += execs0;
+            if ((s->n == 0 || pt.t >= s->v[s->n - 1].t) && !push(s, pt))
+                return false;
+        }
         p = *end == '\n' ? end + 1 : end;
     }
     return true;

@@ -12,11 +12,17 @@
 
 struct campaign_point {
     double t;           /* seconds since the engine started */
-    double cov;         /* libFuzzer: cov (edges); AFL++: edges_found */
+    double cov;         /* libFuzzer: cov (edges), ft (features) when it prints no cov;
+                         * AFL++: edges_found */
     double execs_per_s; /* libFuzzer: its average so far; AFL++: its current rate */
     double corpus;      /* inputs in the corpus */
     double execs;       /* executions so far (AFL++: total_execs, 0 when not written) */
 };
+
+/* The line campaign_run writes into a libFuzzer log when it starts the engine again
+ * (keep_going), followed by the seconds since the first start: later status lines count
+ * their time from there. */
+#define CAMPAIGN_RESTART_MARK "racefuzz: engine restarted at "
 
 /* At most this many points are kept: a day-long libFuzzer log has one line per new input. */
 #define CAMPAIGN_SERIES_MAX 100000
@@ -27,7 +33,8 @@ struct campaign_series {
 };
 
 /* Parses a libFuzzer log's text (NUL-terminated). Lines that are not status lines are
- * skipped; a non-fork line's time is N / exec/s (libFuzzer prints the run's average rate).
+ * skipped; a non-fork line's time is N / exec/s (libFuzzer prints the run's average rate)
+ * plus the last restart mark's offset.
  * False only when memory runs out; s then holds what was parsed. */
 bool campaign_series_parse_libfuzzer(const char *text, struct campaign_series *s);
 

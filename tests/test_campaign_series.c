@@ -16,10 +16,12 @@ static void libfuzzer_should_read_status_lines_and_skip_the_rest(void **state) {
         "  NEW_FUNC[1/1]: 0x55 in f x.c:1\n"
         "#4000\tNEW    cov: 9 ft: 10 corp: 4/20b lim: 4 exec/s: 2000 rss: 31Mb L: 3/3\n"
         "#8000\tpulse  cov: 9 ft: 10 corp: 4/20b lim: 4 exec/s: 2000 rss: 31Mb\n"
+        "#9000\tNEW    ft: 12 corp: 5/25b lim: 4 exec/s: 2000 rss: 31Mb\n"
         "#12 cov: broken\n";
     struct campaign_series s = {0};
     assert_true(campaign_series_parse_libfuzzer(log, &s));
-    assert_int_equal(s.n, 3);
+    assert_int_equal(s.n, 4);
+    assert_true(s.v[3].cov == 12 && s.v[3].corpus == 5); /* no cov: (go, http mode): ft */
     assert_true(s.v[0].t == 0 && s.v[0].cov == 3 && s.v[0].corpus == 1);
     assert_true(s.v[1].t == 2.0 && s.v[1].cov == 9 && s.v[1].execs_per_s == 2000);
     assert_true(s.v[2].t == 4.0 && s.v[2].execs == 8000);
@@ -37,6 +39,21 @@ static void libfuzzer_fork_lines_should_carry_their_own_time(void **state) {
     assert_int_equal(s.n, 2);
     assert_true(s.v[0].t == 2 && s.v[0].cov == 12 && s.v[0].execs_per_s == 378286);
     assert_true(s.v[1].t == 5 && s.v[1].corpus == 10 && s.v[1].execs == 1931270);
+    campaign_series_free(&s);
+}
+
+static void a_restart_should_carry_time_and_executions_on(void **state) {
+    (void)state;
+    const char *log = "#4000\tNEW    cov: 9 ft: 10 corp: 4/20b lim: 4 exec/s: 2000 rss: 31Mb\n"
+                      "==1== ERROR: libFuzzer: deadly signal\n"
+                      "racefuzz: engine restarted at 2.500 s\n"
+                      "#2\tINITED cov: 9 ft: 10 corp: 5/25b exec/s: 0 rss: 30Mb\n"
+                      "#3000\tNEW    cov: 11 ft: 12 corp: 6/30b lim: 4 exec/s: 1000 rss: 31Mb\n";
+    struct campaign_series s = {0};
+    assert_true(campaign_series_parse_libfuzzer(log, &s));
+    assert_int_equal(s.n, 3);
+    assert_true(s.v[0].t == 2.0 && s.v[1].t == 2.5 && s.v[2].t == 5.5);
+    assert_true(s.v[2].cov == 11 && s.v[2].execs == 7000);
     campaign_series_free(&s);
 }
 
@@ -69,6 +86,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(libfuzzer_should_read_status_lines_and_skip_the_rest),
         cmocka_unit_test(libfuzzer_fork_lines_should_carry_their_own_time),
+        cmocka_unit_test(a_restart_should_carry_time_and_executions_on),
         cmocka_unit_test(afl_should_find_columns_by_the_header),
         cmocka_unit_test(afl_without_a_time_column_should_be_refused),
     };
