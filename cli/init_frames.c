@@ -182,20 +182,18 @@ static bool ends_with(const char *s, const char *suffix) {
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* The library's .c files: the header's namesake beside it, else every .c there. */
-static cJSON *sources(const char *hdr_abs, const char *cfg_dir) {
-    char dir[PATH_MAX], c[PATH_MAX + 4];
-    snprintf(dir, sizeof dir, "%s", hdr_abs);
-    snprintf(dir, sizeof dir, "%s", dirname(dir));
-    cJSON *arr = cJSON_CreateArray();
-    int n = snprintf(c, sizeof c, "%s", hdr_abs);
+/* Adds dir's .c files (only base.c when want_base and it exists); returns how many. */
+static int add_c_files(cJSON *arr, const char *dir, const char *base, bool want_base,
+                       const char *cfg_dir) {
+    char c[PATH_MAX * 2];
     struct stat st;
-    if (n > 2 && ends_with(c, ".h")) {
-        c[n - 1] = 'c';
-        if (stat(c, &st) == 0) {
-            cJSON_AddItemToArray(arr, cJSON_CreateString(rel_to(cfg_dir, c)));
-            return arr;
-        }
+    int added = 0;
+    snprintf(c, sizeof c, "%s/%s.c", dir, base);
+    if (want_base) {
+        if (stat(c, &st) != 0)
+            return 0;
+        cJSON_AddItemToArray(arr, cJSON_CreateString(rel_to(cfg_dir, c)));
+        return 1;
     }
     DIR *d = opendir(dir);
     for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
@@ -203,9 +201,32 @@ static cJSON *sources(const char *hdr_abs, const char *cfg_dir) {
             continue;
         snprintf(c, sizeof c, "%s/%s", dir, e->d_name);
         cJSON_AddItemToArray(arr, cJSON_CreateString(rel_to(cfg_dir, c)));
+        added++;
     }
     if (d != NULL)
         closedir(d);
+    return added;
+}
+
+/* The library's .c files: the header's namesake (codec.h -> codec.c) beside it, in
+ * ../src or in the parent directory, else every .c of the first of those that has any. */
+static cJSON *sources(const char *hdr_abs, const char *cfg_dir) {
+    char dir[PATH_MAX], base[PATH_MAX], dirs[3][PATH_MAX + 8];
+    snprintf(dir, sizeof dir, "%s", hdr_abs);
+    snprintf(base, sizeof base, "%s", strrchr(hdr_abs, '/') + 1);
+    if (ends_with(base, ".h"))
+        base[strlen(base) - 2] = '\0';
+    snprintf(dirs[0], sizeof dirs[0], "%s", dirname(dir));
+    snprintf(dirs[1], sizeof dirs[1], "%s/../src", dirs[0]);
+    snprintf(dirs[2], sizeof dirs[2], "%s/..", dirs[0]);
+    cJSON *arr = cJSON_CreateArray();
+    for (int want_base = 1; want_base >= 0; want_base--)
+        for (int i = 0; i < 3; i++) {
+            char real[PATH_MAX];
+            if (realpath(dirs[i], real) != NULL &&
+                add_c_files(arr, real, base, want_base == 1, cfg_dir) > 0)
+                return arr;
+        }
     return arr;
 }
 
@@ -225,7 +246,7 @@ static cJSON *c_entry(const struct init_scan *s, const char *hdr_abs, const char
     cJSON_AddItemToObject(e, "sources", sources(hdr_abs, cfg_dir));
     cJSON *inc = cJSON_AddArrayToObject(e, "include_dirs");
     cJSON_AddItemToArray(inc, cJSON_CreateString(rel_to(cfg_dir, dirname(dir))));
-    cJSON_AddStringToObject(e, "_guess_sources", "the library's .c files found beside the header");
+    cJSON_AddStringToObject(e, "_guess_sources", "the library's .c files found near the header");
     if (s->init.name[0] != '\0')
         cJSON_AddStringToObject(e, "init", s->init.name);
     if (s->reset.name[0] != '\0')

@@ -122,7 +122,7 @@ func serviceJSON(m *moduleScan, eps []endpoint, params *obj) *obj {
 	}
 	s.set("command", cmd)
 	s.set("addr", "127.0.0.1:0")
-	s.set("ready_line", `(http://[0-9.:\[\]]+)`)
+	s.set("ready_line", `(http://[0-9.:]+)`)
 	guesses = append(guesses, "ready_line: the service must print its URL once it listens, e.g. "+
 		"\"listening on http://127.0.0.1:PORT\" (group 1 is the URL)")
 	if h := healthPath(eps); h != "" {
