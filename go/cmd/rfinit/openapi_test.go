@@ -183,3 +183,42 @@ func TestBadSpecsShouldSayWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOpenAPI: any document is imported or refused with an error; what is imported has
+// valid request targets and parameter values.
+func FuzzOpenAPI(f *testing.F) {
+	for _, s := range []string{openapi30YAML, openapi31JSON, swagger20YAML,
+		`{"openapi": "3.0.0", "paths": {"/a": {"$ref": "#/paths/~1a"}}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := decodeSpec(data)
+		if err != nil {
+			return
+		}
+		s, err := newSpec("spec", v)
+		if err != nil {
+			return
+		}
+		var skipped []string
+		eps, params, err := s.endpoints(&skipped)
+		if err != nil {
+			return
+		}
+		for _, e := range eps {
+			if !validPath(e.Path) {
+				t.Fatalf("invalid path %q", e.Path)
+			}
+			if _, err := encode(endpointsJSON([]endpoint{e})); err != nil {
+				t.Fatalf("endpoint does not encode: %v", err)
+			}
+		}
+		for n, p := range params {
+			for _, v := range p.Values {
+				if !validParamValue(v) {
+					t.Fatalf("%s: invalid value %q", n, v)
+				}
+			}
+		}
+	})
+}

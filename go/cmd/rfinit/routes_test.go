@@ -102,3 +102,24 @@ func TestMuxRegexpShouldHintValues(t *testing.T) {
 		t.Fatalf("hints %v, want %v", hints, want)
 	}
 }
+
+// FuzzRoutes: any Go source that parses gives routes whose endpoints are valid request
+// targets racefuzz's loader accepts; nothing panics.
+func FuzzRoutes(f *testing.F) {
+	f.Add("package p\nfunc f() { m.HandleFunc(\"GET /a/{id}\", nil); r.Route(\"/x\", func(r R) { r.Get(\"/{y:[0-9]+}\", h) }) }")
+	f.Add("package p\nimport \"github.com/gin-gonic/gin\"\nfunc f() { g := r.Group(\"/v\"); g.GET(\"/:id/*r\", nil) }")
+	f.Add("package p\nfunc f() { r.HandleFunc(\"/a/{b:(x|y)}\", h).Methods(\"PUT\") }")
+	f.Fuzz(func(t *testing.T, src string) {
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, "x.go", src, parser.SkipObjectResolution)
+		if err != nil {
+			return
+		}
+		var skipped []string
+		for _, e := range routeEndpoints(findRoutesInFile(fset, file), map[string][]string{}, &skipped) {
+			if !validPath(e.Path) || !knownMethods[e.Method] {
+				t.Fatalf("invalid endpoint %s %q", e.Method, e.Path)
+			}
+		}
+	})
+}
