@@ -129,19 +129,63 @@ func (m *moduleScan) proposeHandler(routes []route) handlerGuess {
 	return g
 }
 
+// defaultMux proposes http.DefaultServeMux for routes registered on it, naming an
+// exported identifier of the package so the bridge's import of it is used (Go refuses an
+// unused import) and its init functions run.
 func (m *moduleScan) defaultMux(routes []route) handlerGuess {
-	pkg := m.Path
+	var pkg *goPackage
 	for _, p := range m.Packages {
-		if p.Name != "main" {
-			pkg = p.Import
-			break
+		if p.Name != "main" && (pkg == nil || registersRoutes(m, p)) {
+			pkg = p
 		}
 	}
-	g := handlerGuess{Package: pkg, Expr: "http.DefaultServeMux",
-		Why: "no function returning an http.Handler found; the routes must be registered on " +
-			"http.DefaultServeMux by an init() of this package (go mode does not run main)"}
+	g := handlerGuess{Package: m.Path, Expr: "http.DefaultServeMux",
+		Why: "no function returning an http.Handler found: name yours"}
+	if pkg == nil {
+		return g
+	}
+	g.Package = pkg.Import
+	use := exportedUse(pkg)
+	if use != "" {
+		g.Expr = "func() http.Handler { _ = " + use + "; return http.DefaultServeMux }()"
+	}
+	g.Why = "no function returning an http.Handler found; the routes must be registered on " +
+		"http.DefaultServeMux by an init() of this package (go mode does not run main)"
 	if len(routes) == 0 {
 		g.Why = "no route and no function returning an http.Handler found: name yours"
 	}
 	return g
+}
+
+func registersRoutes(m *moduleScan, p *goPackage) bool {
+	for _, f := range p.Files {
+		if len(findRoutesInFile(m.Fset, f)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// exportedUse is an expression naming one exported function, variable or type of p.
+func exportedUse(p *goPackage) string {
+	for _, f := range p.Files {
+		for _, d := range f.Decls {
+			switch t := d.(type) {
+			case *ast.FuncDecl:
+				if t.Recv == nil && t.Name.IsExported() && t.Type.TypeParams == nil {
+					return p.Name + "." + t.Name.Name
+				}
+			case *ast.GenDecl:
+				for _, sp := range t.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok && ts.Name.IsExported() && ts.TypeParams == nil {
+						return "(*" + p.Name + "." + ts.Name.Name + ")(nil)"
+					}
+					if vs, ok := sp.(*ast.ValueSpec); ok && vs.Names[0].IsExported() {
+						return p.Name + "." + vs.Names[0].Name
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
