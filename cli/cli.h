@@ -25,6 +25,8 @@ struct cli_verb {
     bool supervises;
 };
 
+int cmd_init(int argc, char **argv);
+void cmd_init_help(void);
 int cmd_corpus(int argc, char **argv);
 void cmd_corpus_help(void);
 int cmd_fuzz(int argc, char **argv);

@@ -14,6 +14,8 @@
 #include "procgroup.h"
 
 static const struct cli_verb verbs[] = {
+    {"init", "propose a racefuzz.json from a Go module, an OpenAPI file or a C header", cmd_init,
+     cmd_init_help, false},
     {"demo", "the main job: build, fuzz the sample targets briefly, list what was found", cmd_demo,
      cmd_demo_help, true},
     {"corpus", "generate seeds, show a binary input as JSON, build one from JSON", cmd_corpus,

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "subproc.h"
+#include "target_config.h"
 #include "variant_env.h"
 
 static _Thread_local char err[1024];
@@ -326,7 +327,7 @@ static const char *const service_keys[] = {"build",
  * key added there must not break configs here. */
 static void warn_unknown(const struct cfg_ctx *x, const cJSON *sec) {
     for (const cJSON *e = sec->child; e != NULL; e = e->next) {
-        bool known = false;
+        bool known = target_config_is_note(e->string);
         for (size_t i = 0; i < sizeof(service_keys) / sizeof(service_keys[0]) && !known; i++)
             known = strcmp(e->string, service_keys[i]) == 0;
         if (!known)

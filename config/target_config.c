@@ -33,6 +33,10 @@ static bool known_section(const char *key) {
     return false;
 }
 
+bool target_config_is_note(const char *key) {
+    return key != NULL && key[0] == '_';
+}
+
 static bool check_root(const struct target_config *c, const char *origin) {
     if (!cJSON_IsObject(c->root)) {
         LOG_E("%s: the top level must be a JSON object", origin);
@@ -44,7 +48,7 @@ static bool check_root(const struct target_config *c, const char *origin) {
         return false;
     }
     for (const cJSON *s = c->root->child; s != NULL; s = s->next)
-        if (!known_section(s->string)) {
+        if (!target_config_is_note(s->string) && !known_section(s->string)) {
             LOG_E("%s: unknown top-level key \"%s\"", origin, s->string);
             return false;
         }

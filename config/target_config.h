@@ -23,6 +23,11 @@ bool target_config_load(const char *path, struct target_config *out);
 bool target_config_parse(const char *text, size_t len, const char *origin,
                          struct target_config *out);
 
+/* True for a key starting with '_': a note for people ("_comment", "_guess", "_todo_reset",
+ * as `racefuzz init` writes them). JSON has no comments, so every loader of racefuzz.json
+ * skips these keys in every object it checks the keys of. */
+bool target_config_is_note(const char *key);
+
 /* A top-level section, or NULL when absent. */
 const cJSON *target_config_section(const struct target_config *c, const char *name);
 

@@ -97,7 +97,7 @@ static bool load_params(const struct target_config *c, const char *origin, struc
         return false;
     }
     for (const cJSON *p = pp->child; p != NULL; p = p->next)
-        if (!load_param(p, origin, m))
+        if (!target_config_is_note(p->string) && !load_param(p, origin, m))
             return false;
     return true;
 }
@@ -106,7 +106,7 @@ static bool load_params(const struct target_config *c, const char *origin, struc
 
 static bool check_keys(const cJSON *o, const char *at, const char *origin) {
     for (const cJSON *k = o->child; k != NULL; k = k->next) {
-        bool known = false;
+        bool known = target_config_is_note(k->string);
         for (size_t i = 0; i < sizeof(endpoint_keys) / sizeof(endpoint_keys[0]); i++)
             known = known || strcmp(k->string, endpoint_keys[i]) == 0;
         if (!known) {

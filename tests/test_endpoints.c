@@ -192,11 +192,34 @@ static void endpoints_load_should_accept_every_body_kind(void **state) {
     sched_model_free(&m);
 }
 
+/* Keys starting with '_' are notes (racefuzz init's "_guess"): skipped at the top level,
+ * in an endpoint and in service.path_params; any other unknown key is still an error. */
+static void endpoints_load_should_skip_note_keys_everywhere(void **state) {
+    (void)state;
+    char err[2048];
+    struct sched_model m;
+    const char *text =
+        "{\"name\": \"t\", \"_comment\": \"made by init\", "
+        "\"service\": {\"path_params\": {\"id\": [\"a\"], \"_guess\": \"made up\"}}, "
+        "\"endpoints\": [{\"method\": \"GET\", \"path\": \"/a/{id}\", \"_guess\": \"x\", "
+        "\"_from\": \"main.go:3\"}]}";
+    assert_true(load_into(text, err, sizeof(err), &m));
+    assert_int_equal(m.neps, 1);
+    assert_int_equal(m.nparams, 1);
+    sched_model_free(&m);
+    struct target_config c;
+    const char *typo = "{\"name\": \"t\", \"comment\": \"x\"}";
+    assert_false(target_config_parse(typo, strlen(typo), "cfg.json", &c));
+    assert_true(target_config_is_note("_guess"));
+    assert_false(target_config_is_note("guess"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(endpoints_load_should_read_the_orders_config),
         cmocka_unit_test(endpoints_load_should_reject_bad_entries_naming_file_and_index),
         cmocka_unit_test(endpoints_load_should_accept_every_body_kind),
+        cmocka_unit_test(endpoints_load_should_skip_note_keys_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,8 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.txt" 2>&1 ||
 for f in bin/racefuzz bin/racefuzz_http_fuzzer lib/cmake/racefuzz/racefuzzConfig.cmake \
   lib/cmake/racefuzz/racefuzzConfigVersion.cmake share/racefuzz/cmake/RacefuzzTarget.cmake \
   share/racefuzz/fuzz/frames/harness.c share/racefuzz/go/go.mod \
-  share/racefuzz/go/cover/http_cov_layout.h share/racefuzz/go/adapter/run.go; do
+  share/racefuzz/go/cover/http_cov_layout.h share/racefuzz/go/adapter/run.go \
+  lib/racefuzz/rfinit share/racefuzz/go/cmd/rfinit/go.mod; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 cd "$work"
@@ -74,6 +75,15 @@ n=$(sed -n 's/^wrote \([0-9]*\) seeds to .*/\1/p' gen.txt)
   fail "corpus gen --config: $(cat gen.txt), but $(ls svc/corpus/shop/schedule | wc -l) files"
 (cd svc && "$rf" corpus show "corpus/shop/schedule/$(ls corpus/shop/schedule | head -n 1)") |
   grep -q '"/cart/' || fail "a generated schedule does not request /cart/"
+
+# racefuzz init from the prefix: its installed route finder reads a module written here.
+mkdir initmod
+printf 'module example.com/inv\n\ngo 1.19\n' >initmod/go.mod
+printf 'package inv\n\nimport "net/http"\n\nfunc Handler() http.Handler {\n\tm := http.NewServeMux()\n\tm.HandleFunc("/stock/", nil)\n\treturn m\n}\n' \
+  >initmod/inv.go
+"$rf" init --dir initmod >init.txt 2>&1 || { cat init.txt; fail "racefuzz init from the prefix"; }
+grep -qF '"handler": "inv.Handler()"' initmod/racefuzz.json && grep -qF '"path": "/stock/"' \
+  initmod/racefuzz.json || fail "init from the prefix: $(cat initmod/racefuzz.json)"
 
 mkdir toy
 cat >toy/toy.c <<'C'

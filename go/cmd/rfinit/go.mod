@@ -1,0 +1,3 @@
+module racefuzz/go/cmd/rfinit
+
+go 1.19
