@@ -1,4 +1,4 @@
-/* racefuzz corpus gen | show | from-json */
+/* racefuzz corpus gen | mutator | show | from-json */
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "frames_json.h"
 #include "log.h"
+#include "mutator_config.h"
 #include "rf_config.h"
 #include "sched_seedgen.h"
 #include "schedule.h"
@@ -30,6 +31,11 @@ void cmd_corpus_help(void) {
            "      write HTTP request schedules from the config's endpoints: one per\n"
            "      endpoint, then N more (default 16) mixing sessions, races (two lanes\n"
            "      released by one barrier) and delayed steps\n"
+           "  racefuzz corpus mutator (--target NAME | --config FILE) --dict FILE\n"
+           "      write the target's dictionary to FILE (nothing when it has no tokens)\n"
+           "      and print the mutators' environment for it, one VAR=value a line\n"
+           "      (RACEFUZZ_DICT, RACEFUZZ_SCHEDULE_FRAME, RACEFUZZ_FIXUPS), for runs\n"
+           "      racefuzz does not start itself (an AFL++ custom-mutator run, OSS-Fuzz)\n"
            "  racefuzz corpus show [--format frames|schedule] FILE\n"
            "      print the JSON view of a binary input; without --format, a file that\n"
            "      parses as a schedule (version 1) is shown as one, anything else as\n"
@@ -153,6 +159,56 @@ static int corpus_gen(int argc, char **argv) {
     return rc;
 }
 
+static int parse_mutator(int argc, char **argv, const char **target, const char **config,
+                         const char **dict) {
+    static const struct option opts[] = {{"target", required_argument, NULL, 't'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {"dict", required_argument, NULL, 'd'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    *target = *config = *dict = NULL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 't')
+            *target = optarg;
+        else if (c == 'c')
+            *config = optarg;
+        else if (c == 'd')
+            *dict = optarg;
+        else
+            return 0;
+    }
+    if (*dict == NULL || optind != argc) {
+        LOG_E("usage: racefuzz corpus mutator (--target NAME | --config FILE) --dict FILE");
+        return 0;
+    }
+    return 1;
+}
+
+/* The same settings `racefuzz fuzz` gives the mutators (cli/fuzz_setup.c); a frames-mode
+ * target (frames.c_entry) has its schedule frame first. */
+static int corpus_mutator(int argc, char **argv) {
+    const char *target, *config, *dict, *fixups;
+    char path[4096];
+    struct target_config cfg;
+    bool written = false;
+    if (!parse_mutator(argc, argv, &target, &config, &dict) ||
+        !cli_config_path(target, config, path, sizeof(path)) || !target_config_load(path, &cfg))
+        return CLI_EXIT_USAGE;
+    int rc = CLI_EXIT_USAGE;
+    if (mutator_config_fixups(&cfg, &fixups))
+        rc = mutator_config_dict(&cfg, dict, &written) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK && written)
+        printf("RACEFUZZ_DICT=%s\n", dict);
+    if (rc == CLI_EXIT_OK &&
+        cJSON_GetObjectItemCaseSensitive(target_config_section(&cfg, "frames"), "c_entry") != NULL)
+        printf("RACEFUZZ_SCHEDULE_FRAME=1\n");
+    if (rc == CLI_EXIT_OK && fixups != NULL)
+        printf("RACEFUZZ_FIXUPS=%s\n", fixups);
+    target_config_free(&cfg);
+    return rc;
+}
+
 enum show_format { SHOW_AUTO, SHOW_FRAMES, SHOW_SCHEDULE };
 
 static int parse_show(int argc, char **argv, enum show_format *fmt, const char **file) {
@@ -261,16 +317,18 @@ static int corpus_from_json(int argc, char **argv) {
 
 int cmd_corpus(int argc, char **argv) {
     if (argc < 2) {
-        LOG_E("corpus: name an action (gen, show, from-json)");
+        LOG_E("corpus: name an action (gen, mutator, show, from-json)");
         cmd_corpus_help();
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "gen") == 0)
         return corpus_gen(argc - 1, argv + 1);
+    if (strcmp(argv[1], "mutator") == 0)
+        return corpus_mutator(argc - 1, argv + 1);
     if (strcmp(argv[1], "show") == 0)
         return corpus_show(argc - 1, argv + 1);
     if (strcmp(argv[1], "from-json") == 0)
         return corpus_from_json(argc - 1, argv + 1);
-    LOG_E("corpus: unknown action '%s' (gen, show, from-json)", argv[1]);
+    LOG_E("corpus: unknown action '%s' (gen, mutator, show, from-json)", argv[1]);
     return CLI_EXIT_USAGE;
 }

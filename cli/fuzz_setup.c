@@ -9,16 +9,14 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "dict.h"
 #include "endpoints.h"
 #include "fileio.h"
-#include "fixup.h"
 #include "http_cov_region.h"
 #include "log.h"
+#include "mutator_config.h"
 #include "project.h"
 #include "sched_model_file.h"
 #include "service_config.h"
-#include "shape.h"
 #include "target_config.h"
 #include "variant_env.h"
 
@@ -188,21 +186,11 @@ static bool variant_env(struct fuzz_setup *s, const struct target_config *cfg, c
 
 /* Writes the dictionary derived from the target's message shapes into the work dir. */
 static bool write_dict(struct fuzz_setup *s, const struct target_config *cfg) {
-    struct shape_set shapes;
-    static struct dict d;
-    const cJSON *frames = target_config_section(cfg, "frames");
-    s->dict[0] = '\0';
-    if (frames == NULL)
-        return true; /* no protocol of its own: HTTP-only targets */
-    if (!shape_parse(frames, cfg->path, &shapes))
-        return false;
-    dict_init(&d);
-    bool ok = shape_collect_dict(frames, &shapes, &d) &&
-              fmt(s->dict, sizeof(s->dict), "%s/%s", s->work, "frames.dict") &&
-              (d.count == 0 || dict_write_file(&d, s->dict));
-    if (d.count == 0)
+    bool written;
+    bool ok = fmt(s->dict, sizeof(s->dict), "%s/%s", s->work, "frames.dict") &&
+              mutator_config_dict(cfg, s->dict, &written);
+    if (!ok || !written)
         s->dict[0] = '\0';
-    shape_free(&shapes);
     return ok;
 }
 
@@ -286,10 +274,7 @@ static bool http_env(struct fuzz_setup *s, const struct fuzz_request *r,
  * config's fix-ups, checked here so a typo is reported against the config file. */
 static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r,
                         const struct target_config *cfg, size_t *n) {
-    const cJSON *fx =
-        cJSON_GetObjectItemCaseSensitive(target_config_section(cfg, "frames"), "fixups");
-    struct fixup_list list;
-    const char *why;
+    const char *fixups;
     if (strcmp(r->mode, "frames") == 0 && !add_env(s, n, "RACEFUZZ_SCHEDULE_FRAME", "1"))
         return false;
     if (strcmp(r->mode, "go") == 0 && !go_env(s, cfg, n))
@@ -300,13 +285,9 @@ static bool mutator_env(struct fuzz_setup *s, const struct fuzz_request *r,
      * the same file for its token operations. */
     if (s->dict[0] != '\0' && !add_env(s, n, "RACEFUZZ_DICT", s->dict))
         return false;
-    if (fx == NULL)
-        return true;
-    if (!cJSON_IsString(fx) || !fixup_parse(fx->valuestring, &list, &why)) {
-        LOG_E("%s: frames.fixups: %s", cfg->path, cJSON_IsString(fx) ? why : "expected a string");
+    if (!mutator_config_fixups(cfg, &fixups))
         return false;
-    }
-    return add_env(s, n, "RACEFUZZ_FIXUPS", fx->valuestring);
+    return fixups == NULL || add_env(s, n, "RACEFUZZ_FIXUPS", fixups);
 }
 
 static bool prepare_env(struct fuzz_setup *s, const struct fuzz_request *r,

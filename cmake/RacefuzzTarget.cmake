@@ -5,6 +5,8 @@
 #   <name>_replay     plain binary running files/dirs through the harness (any engine)
 #   <name>_fuzzer     libFuzzer (RACEFUZZ_ENGINE=libfuzzer)
 #   <name>_afl        AFL++ persistent mode through libAFLDriver (RACEFUZZ_ENGINE=afl)
+#   <name>_fuzzer     linked with $LIB_FUZZING_ENGINE (RACEFUZZ_ENGINE=ossfuzz, either engine;
+#                     cmake/RacefuzzOssFuzz.cmake)
 # FRAME_MUTATOR links the structure-aware frame mutator into the libFuzzer variant;
 # PLAIN_BASELINE also builds <name>_fuzzer_plain without it, for the benchmarks.
 # DEFINES and INCLUDES apply to every variant (the frames harness names its entry points
@@ -29,6 +31,11 @@ function(racefuzz_add_fuzzer)
     # afl-clang-fast turns -fsanitize=fuzzer into AFL++'s persistent-mode driver.
     _racefuzz_engine_variant(${F_NAME}_afl "${F_SOURCES}" "${F_LIBS}" OFF)
     list(APPEND variants ${F_NAME}_afl)
+  elseif(RACEFUZZ_ENGINE STREQUAL "ossfuzz")
+    # One binary for both of OSS-Fuzz's engines: under AFL++ the linked-in libFuzzer
+    # mutator hooks are never called (afl-fuzz loads its own from a library).
+    _racefuzz_engine_variant(${F_NAME}_fuzzer "${F_SOURCES}" "${F_LIBS}" ${F_FRAME_MUTATOR})
+    list(APPEND variants ${F_NAME}_fuzzer)
   endif()
   foreach(v ${variants})
     target_compile_definitions(${v} PRIVATE ${F_DEFINES})
@@ -94,6 +101,13 @@ function(_racefuzz_engine_variant exe sources libs with_mutator)
     target_link_libraries(${exe} PRIVATE rf_glue_libfuzzer)
   endif()
   racefuzz_sanitize(${exe})
+  if(RACEFUZZ_ENGINE STREQUAL "ossfuzz")
+    # After the objects, where an engine archive (the AFL++ driver) must come.
+    target_compile_options(${exe} PRIVATE ${RACEFUZZ_OSSFUZZ_COV_FLAGS})
+    target_link_libraries(${exe} PRIVATE ${RACEFUZZ_OSSFUZZ_LINK})
+    set_target_properties(${exe} PROPERTIES LINKER_LANGUAGE CXX)
+    return()
+  endif()
   target_compile_options(${exe} PRIVATE -fsanitize=fuzzer)
   target_link_options(${exe} PRIVATE -fsanitize=fuzzer)
 endfunction()
