@@ -30,11 +30,11 @@ static bool fmt(char *out, size_t cap, const char *f, const char *a, const char 
     return n > 0 && (size_t)n < cap;
 }
 
-/* From a mode to the code that runs it: the binary's infix (NAME<infix>_fuzzer), the
- * harness source behind that binary and the CMake helper that builds it, and the seed
- * folder. A newcomer follows `harness` from here to the mode's loop. */
+/* From a mode to the code that runs it: the binary (NAME<infix><engine suffix>, or one
+ * binary for every target), the harness source behind it and the CMake helper that builds
+ * it, and the seed folder. A newcomer follows `harness` from here to the mode's loop. */
 struct mode_info {
-    const char *name, *infix, *harness, *cmake_helper, *seeds_sub, *gen_hint;
+    const char *name, *infix, *binary, *harness, *cmake_helper, *seeds_sub, *gen_hint;
 };
 
 static const struct mode_info modes[] = {
@@ -56,9 +56,10 @@ static const struct mode_info modes[] = {
      .cmake_helper = "racefuzz_add_go_target",
      .seeds_sub = "/schedule",
      .gen_hint = " --format schedule"},
-    /* one binary for every target: racefuzz_http_fuzzer, no infix */
+    /* one binary for every target (the target comes from its environment) */
     {.name = "http",
-     .infix = "_http",
+     .infix = "",
+     .binary = "racefuzz_http_fuzzer",
      .harness = "fuzz/http/harness.c",
      .cmake_helper = "fuzz/http/CMakeLists.txt (built once)",
      .seeds_sub = "/schedule",
@@ -135,16 +136,17 @@ static bool check_request(const struct fuzz_request *r) {
  * environment). */
 static bool find_fuzzer(struct fuzz_setup *s, const struct fuzz_request *r) {
     const struct mode_info *m = mode_of(r->mode);
-    bool tsan = strcmp(r->sanitizer, "thread") == 0, http = strcmp(m->name, "http") == 0;
+    bool tsan = strcmp(r->sanitizer, "thread") == 0;
     const char *dir = r->engine == CAMPAIGN_AFL ? cli_variant_dir("afl")
                       : tsan                    ? cli_variant_dir("tsan")
                                                 : cli_self_dir();
     const char *suffix = r->engine == CAMPAIGN_AFL ? "_afl"
                          : r->custom_mutator       ? "_fuzzer"
                                                    : "_fuzzer_plain";
-    int n = http ? snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/racefuzz_http_fuzzer", cli_self_dir())
-                 : snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/%s%s%s", dir, r->target, m->infix,
-                            suffix);
+    int n =
+        m->binary != NULL
+            ? snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/%s", cli_self_dir(), m->binary)
+            : snprintf(s->fuzzer, sizeof(s->fuzzer), "%s/%s%s%s", dir, r->target, m->infix, suffix);
     if (n < 0 || (size_t)n >= sizeof(s->fuzzer) || !exists(s->fuzzer)) {
         LOG_E("%s: fuzz target not built (./racefuzz builds it with %s around %s; check "
               "--target and --mode)",

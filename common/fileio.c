@@ -28,6 +28,7 @@ static bool read_all(int fd, uint8_t *p, size_t size) {
 
 bool fileio_read(const char *path, size_t max_size, struct fileio_buf *out) {
     struct stat st;
+    bool ok = false;
     out->data = NULL;
     out->size = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -37,29 +38,29 @@ bool fileio_read(const char *path, size_t max_size, struct fileio_buf *out) {
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         LOG_E("%s: not a regular file", path);
-        goto fail;
+        goto out;
     }
     if ((size_t)st.st_size > max_size) {
         LOG_E("%s: %lld bytes, more than the %zu allowed", path, (long long)st.st_size, max_size);
-        goto fail;
+        goto out;
     }
     out->size = (size_t)st.st_size;
     out->data = malloc(out->size + 1);
     if (out->data == NULL) {
         LOG_E("%s: out of memory", path);
-        goto fail;
+        goto out;
     }
     if (!read_all(fd, out->data, out->size)) {
         PLOG_E("%s: read failed", path);
-        goto fail;
+        goto out;
     }
     out->data[out->size] = '\0';
+    ok = true;
+out:
     close(fd);
-    return true;
-fail:
-    close(fd);
-    fileio_buf_free(out);
-    return false;
+    if (!ok)
+        fileio_buf_free(out); /* on success the buffer is the caller's */
+    return ok;
 }
 
 void fileio_buf_free(struct fileio_buf *b) {
@@ -97,6 +98,7 @@ static bool fsync_dir_of(const char *path) {
 
 bool fileio_write_atomic(const char *path, const void *data, size_t size) {
     char tmp[4096];
+    bool ok = false;
     int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof(tmp)) {
         LOG_E("%s: path too long", path);
@@ -109,24 +111,25 @@ bool fileio_write_atomic(const char *path, const void *data, size_t size) {
     }
     if (!fileio_write_all(fd, data, size) || fsync(fd) != 0) {
         PLOG_E("%s: write failed", tmp);
-        goto fail;
+        goto out;
     }
-    if (close(fd) != 0) {
-        fd = -1;
-        PLOG_E("%s: close failed", tmp);
-        goto fail;
-    }
+    int rc = close(fd);
     fd = -1;
+    if (rc != 0) {
+        PLOG_E("%s: close failed", tmp);
+        goto out;
+    }
     if (rename(tmp, path) != 0) {
         PLOG_E("%s: cannot rename into place", path);
-        goto fail;
+        goto out;
     }
-    return fsync_dir_of(path);
-fail:
+    ok = true;
+out:
     if (fd >= 0)
         close(fd);
-    unlink(tmp);
-    return false;
+    if (!ok)
+        unlink(tmp); /* once renamed, tmp names nothing */
+    return ok && fsync_dir_of(path);
 }
 
 bool fileio_mkdirs(const char *path) {

@@ -111,23 +111,29 @@ static char **string_array(const struct cfg_ctx *x, const cJSON *sec, const char
         return NULL;
     }
     char **v = calloc((size_t)n + 1, sizeof(*v));
+    if (v == NULL) {
+        fail_with("%s: service.%s: out of memory", x->file, key);
+        return NULL;
+    }
+    bool ok = false;
     int i = 0;
-    for (const cJSON *e = a->child; v != NULL && e != NULL; e = e->next, i++) {
+    for (const cJSON *e = a->child; e != NULL; e = e->next, i++) {
         char at[64];
         snprintf(at, sizeof(at), "service.%s[%d]", key, i);
         if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
             fail_with("%s: %s: expected a non-empty string", x->file, at);
-            goto fail;
+            goto out;
         }
         if ((v[i] = expand(x, e->valuestring, at)) == NULL)
-            goto fail;
+            goto out;
     }
-    if (v == NULL)
-        fail_with("%s: service.%s: out of memory", x->file, key);
-    return v;
-fail:
-    free_strv(v);
-    return NULL;
+    ok = true;
+out:
+    if (!ok) {
+        free_strv(v);
+        v = NULL;
+    }
+    return v; /* the caller's on success */
 }
 
 /* An optional string member; false (with the error) when present and not a string. */
@@ -226,24 +232,22 @@ static bool add_variant_env(const struct cfg_ctx *x, const struct target_config 
 static bool build_env(const struct cfg_ctx *x, const struct target_config *c, const cJSON *sec,
                       const char *variant, const char *const *extra, struct service_config *out) {
     struct strv sv = {.ok = true};
+    bool ok = false;
     if (!add_variant_env(x, c, variant, &sv) ||
         !add_env_object(x, cJSON_GetObjectItemCaseSensitive(sec, "env"), "service.env", &sv))
-        goto fail;
+        goto out;
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++)
         sv_push(&sv, strdup(extra[i]));
-    if (!sv.ok) {
+    if (!sv.ok || (sv.v == NULL && (sv.v = calloc(1, sizeof(*sv.v))) == NULL)) {
         fail_with("%s: service.env: out of memory", x->file);
-        goto fail;
-    }
-    if (sv.v == NULL && (sv.v = calloc(1, sizeof(*sv.v))) == NULL) {
-        fail_with("%s: service.env: out of memory", x->file);
-        return false;
+        goto out;
     }
     out->env = sv.v;
-    return true;
-fail:
+    sv.v = NULL; /* out's now */
+    ok = true;
+out:
     free_strv(sv.v);
-    return false;
+    return ok;
 }
 
 static void join_argv(char *const *argv, char *buf, size_t cap) {
@@ -459,13 +463,11 @@ bool service_config_load(const struct target_config *c, const char *out_dir, con
         return false;
     }
     warn_unknown(&x, sec);
-    if (!load_scalars(&x, sec, out) || !build_env(&x, c, sec, variant, extra_env, out) ||
-        !finish_paths(c, out_abs, out) || !load_commands(&x, c, sec, out))
-        goto fail;
-    return true;
-fail:
-    service_config_free(out);
-    return false;
+    bool ok = load_scalars(&x, sec, out) && build_env(&x, c, sec, variant, extra_env, out) &&
+              finish_paths(c, out_abs, out) && load_commands(&x, c, sec, out);
+    if (!ok)
+        service_config_free(out); /* on success *out is the caller's */
+    return ok;
 }
 
 void service_config_free(struct service_config *sc) {

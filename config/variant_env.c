@@ -65,18 +65,21 @@ bool variant_env_load(const struct target_config *cfg, const char *variant,
     size_t n = (size_t)cJSON_GetArraySize(env);
     if (!ok || n == 0)
         return ok;
+    ok = false;
     if ((out->entries = calloc(n + 1, sizeof(*out->entries))) == NULL)
-        goto fail;
+        goto out;
     cJSON_ArrayForEach(e, env) {
         if ((out->entries[out->count] = key_value(e->string, e->valuestring)) == NULL)
-            goto fail;
+            goto out;
         out->count++;
     }
-    return true;
-fail: /* only allocation fails here: every entry was checked above */
-    fail_with("%s: variants.%s.env: out of memory", cfg->path, variant);
-    variant_env_free(out);
-    return false;
+    ok = true;
+out:
+    if (!ok) { /* only allocation fails here: every entry was checked above */
+        fail_with("%s: variants.%s.env: out of memory", cfg->path, variant);
+        variant_env_free(out); /* on success *out is the caller's */
+    }
+    return ok;
 }
 
 void variant_env_free(struct variant_env *e) {

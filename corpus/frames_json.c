@@ -31,12 +31,13 @@ static bool add_trailing(cJSON *view, const struct frame_iter *it, enum frame_er
 
 cJSON *frames_json_view(const uint8_t *buf, size_t size) {
     cJSON *view = cJSON_CreateObject(), *arr;
+    bool ok = false;
     if (view == NULL)
         return NULL;
     if (cJSON_AddStringToObject(view, "format", "frames") == NULL ||
         cJSON_AddNumberToObject(view, "size", (double)size) == NULL ||
         (arr = cJSON_AddArrayToObject(view, "frames")) == NULL)
-        goto fail;
+        goto out;
     struct frame_iter it;
     struct frame f;
     enum frame_err err;
@@ -45,14 +46,17 @@ cJSON *frames_json_view(const uint8_t *buf, size_t size) {
         cJSON *o = cJSON_CreateObject();
         if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
             cJSON_AddNumberToObject(o, "len", f.len) == NULL || !add_bytes(o, f.data, f.len))
-            goto fail;
+            goto out;
     }
     if (err != FRAME_END && !add_trailing(view, &it, err))
-        goto fail;
-    return view;
-fail:
-    cJSON_Delete(view);
-    return NULL;
+        goto out;
+    ok = true;
+out:
+    if (!ok) {
+        cJSON_Delete(view);
+        view = NULL;
+    }
+    return view; /* the caller's on success */
 }
 
 /* Appends n bytes, growing *buf. */
@@ -100,30 +104,32 @@ bool frames_json_build(const cJSON *view, const char *origin, uint8_t **out, siz
     const cJSON *trailing = cJSON_GetObjectItemCaseSensitive(view, "trailing");
     uint8_t *buf = NULL;
     size_t size = 0, cap = 0, i = 0;
+    bool ok = false;
     if (!cJSON_IsArray(arr)) {
         LOG_E("%s: expected an object with a \"frames\" array", origin);
         return false;
     }
     for (const cJSON *o = arr->child; o != NULL; o = o->next, i++)
         if (!build_frame(o, i, origin, &buf, &size, &cap))
-            goto fail;
+            goto out;
     if (trailing != NULL) {
         uint8_t *p;
         size_t n;
         const char *why;
         if (!json_bytes_decode(trailing, &p, &n, &why)) {
             LOG_E("%s: trailing: %s", origin, why);
-            goto fail;
+            goto out;
         }
-        bool ok = append(&buf, &size, &cap, p, n);
+        bool appended = append(&buf, &size, &cap, p, n);
         free(p);
-        if (!ok)
-            goto fail;
+        if (!appended)
+            goto out;
     }
     *out = buf != NULL ? buf : malloc(1);
     *out_size = size;
-    return *out != NULL;
-fail:
+    buf = NULL; /* *out's now */
+    ok = *out != NULL;
+out:
     free(buf);
-    return false;
+    return ok;
 }

@@ -420,20 +420,24 @@ static size_t emit(struct gen *g, uint8_t *out, size_t cap) {
 static struct gen *gen_new(const struct sched_model *m, const struct shape_set *shapes,
                            uint64_t seed) {
     struct gen *g = calloc(1, sizeof(*g));
+    bool ok = false;
     if (g == NULL || m->neps == 0)
-        goto fail;
+        goto out;
     g->m = m;
     g->shapes = shapes;
     rng_seed(&g->r, seed);
     g->binding = calloc(m->nparams + 1, sizeof(*g->binding));
     if (g->binding == NULL)
-        goto fail;
+        goto out;
     for (size_t i = 0; i < m->nparams; i++)
         g->binding[i] = rng_next(&g->r);
-    return g;
-fail:
-    free(g);
-    return NULL;
+    ok = true;
+out:
+    if (!ok) {
+        free(g);
+        g = NULL;
+    }
+    return g; /* the caller's on success */
 }
 
 static void gen_free(struct gen *g) {

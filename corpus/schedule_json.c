@@ -89,6 +89,7 @@ static bool add_step(cJSON *arr, const struct schedule_step *st) {
 
 cJSON *schedule_json_view(const struct schedule *s) {
     cJSON *view = cJSON_CreateObject(), *arr;
+    bool ok = false;
     if (view == NULL)
         return NULL;
     if (cJSON_AddStringToObject(view, "format", "schedule") == NULL ||
@@ -98,14 +99,17 @@ cJSON *schedule_json_view(const struct schedule *s) {
         cJSON_AddNumberToObject(view, "jitter_seed", s->jitter_seed) == NULL ||
         cJSON_AddNumberToObject(view, "flags", s->flags) == NULL ||
         (arr = cJSON_AddArrayToObject(view, "steps")) == NULL)
-        goto fail;
+        goto out;
     for (size_t i = 0; i < s->nsteps; i++)
         if (!add_step(arr, &s->steps[i]))
-            goto fail;
-    return view;
-fail:
-    cJSON_Delete(view);
-    return NULL;
+            goto out;
+    ok = true;
+out:
+    if (!ok) {
+        cJSON_Delete(view);
+        view = NULL;
+    }
+    return view; /* the caller's on success */
 }
 
 /* ---- build ---- */

@@ -18,20 +18,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int run_file(const char *path) {
     struct fileio_buf b;
+    int rc = 1;
     if (!fileio_read(path, RF_MAX_FILE_SIZE, &b))
         return 1;
     fprintf(stderr, "replay: %s (%zu bytes)\n", path, b.size);
     /* A private copy of exactly `size` bytes, so ASan flags any read past the input. */
     uint8_t *copy = malloc(b.size ? b.size : 1);
-    if (copy == NULL) {
-        fileio_buf_free(&b);
-        return 1;
-    }
+    if (copy == NULL)
+        goto out;
     memcpy(copy, b.data, b.size);
     LLVMFuzzerTestOneInput(copy, b.size);
+    rc = 0;
+out:
     free(copy);
     fileio_buf_free(&b);
-    return 0;
+    return rc;
 }
 
 static int run_dir(const char *path) {

@@ -48,16 +48,20 @@ static void trim_free(struct sched_trim *t) {
 RF_EXPORT void *afl_custom_init(void *afl, unsigned int seed) {
     (void)afl;
     struct afl_sched_glue *g = calloc(1, sizeof(*g));
+    bool ok = false;
     if (g == NULL)
         return NULL;
     if (!glue_sched_env_load(&g->env) || (g->mut = schedule_mutate_new()) == NULL)
-        goto fail;
+        goto out;
     rng_seed(&g->rng, seed);
-    return g;
-fail:
-    glue_sched_env_free(&g->env); /* a failed load leaves a zeroed env: freeing it is a no-op */
-    free(g);
-    return NULL;
+    ok = true;
+out:
+    if (!ok) {
+        glue_sched_env_free(&g->env); /* a failed load leaves a zeroed env: a no-op */
+        free(g);
+        g = NULL;
+    }
+    return g; /* the engine's on success, until afl_custom_deinit */
 }
 
 RF_EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,

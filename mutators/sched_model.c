@@ -77,18 +77,21 @@ bool sched_model_add_endpoint(struct sched_model *m, enum schedule_method method
     if (example != NULL)
         ep.example = dup_bytes(example, strlen(example));
     struct sched_endpoint *eps = NULL;
+    bool ok = false;
     if (ep.path == NULL || ep.headers == NULL || (example != NULL && ep.example == NULL))
-        goto fail;
+        goto out;
     if ((eps = realloc(m->eps, (m->neps + 1) * sizeof(*eps))) == NULL)
-        goto fail;
+        goto out;
     m->eps = eps;
-    m->eps[m->neps++] = ep;
-    return true;
-fail:
-    free(ep.path);
-    free(ep.headers);
-    free(ep.example);
-    return false;
+    m->eps[m->neps++] = ep; /* its strings are m's now */
+    ok = true;
+out:
+    if (!ok) {
+        free(ep.path);
+        free(ep.headers);
+        free(ep.example);
+    }
+    return ok;
 }
 
 /* Length of the part before the query. */

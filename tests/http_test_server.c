@@ -250,25 +250,29 @@ struct hts *hts_start(void) {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t alen = sizeof(a);
     int on = 1;
+    bool ok = false;
     if (!s || !(s->arr = calloc(MAX_ARRIVALS, sizeof(*s->arr))))
-        goto fail;
+        goto out;
     pthread_mutex_init(&s->mu, NULL);
     s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
     if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
         listen(s->lfd, 128) != 0 || getsockname(s->lfd, (struct sockaddr *)&a, &alen) != 0 ||
         pipe(s->stop_pipe) != 0)
-        goto fail;
+        goto out;
     s->port = ntohs(a.sin_port);
     if (pthread_create(&s->acceptor, NULL, accept_main, s) != 0)
-        goto fail;
+        goto out;
+    ok = true;
+out:
+    if (!ok) {
+        perror("http test server");
+        if (s)
+            free(s->arr);
+        free(s);
+        s = NULL;
+    }
     return s;
-fail:
-    perror("http test server");
-    if (s)
-        free(s->arr);
-    free(s);
-    return NULL;
 }
 
 unsigned short hts_port(const struct hts *s) {

@@ -69,6 +69,7 @@ static bool map_new(struct http_cov *r, size_t capacity) {
 
 struct http_cov *http_cov_create(const char *path, size_t capacity) {
     struct http_cov *r = calloc(1, sizeof *r);
+    bool ok = false;
     if (!r) {
         LOG_E("remote coverage: out of memory");
         return NULL;
@@ -77,17 +78,20 @@ struct http_cov *http_cov_create(const char *path, size_t capacity) {
         capacity = RCOV_DEFAULT_CAPACITY;
     if (path != NULL && snprintf(r->path, sizeof r->path, "%s", path) >= (int)sizeof r->path) {
         LOG_E("remote coverage: region path too long");
-        goto fail;
+        goto out;
     }
     if (!map_new(r, capacity))
-        goto fail;
+        goto out;
     r->hdr->version = RCOV_VERSION;
     r->hdr->capacity = capacity;
     __atomic_store_n(&r->hdr->magic, RCOV_MAGIC, __ATOMIC_RELEASE);
-    return r;
-fail:
-    free(r);
-    return NULL;
+    ok = true;
+out:
+    if (!ok) {
+        free(r); /* map_new leaves nothing mapped when it fails */
+        r = NULL;
+    }
+    return r; /* the caller's on success */
 }
 
 void http_cov_destroy(struct http_cov *r) {

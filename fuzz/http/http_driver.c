@@ -771,6 +771,7 @@ void http_driver_default_opts(struct http_driver_opts *o) {
 struct http_driver *http_driver_new(const struct http_driver_opts *o) {
     char err[512];
     struct http_driver *d = calloc(1, sizeof(*d));
+    bool ok = false, curl_up = false;
     if (!d) {
         LOG_E("http driver: out of memory");
         return NULL;
@@ -785,7 +786,7 @@ struct http_driver *http_driver_new(const struct http_driver_opts *o) {
         d->o.max_delay_us = RF_HTTP_MAX_DELAY_US;
     if (!http_addr_resolve(o->addr, o->allow_non_loopback, &d->ha, err, sizeof(err))) {
         LOG_E("%s", err);
-        goto fail;
+        goto out;
     }
     bool v6 = d->ha.family == AF_INET6;
     snprintf(d->url, sizeof(d->url), v6 ? "http://[%s]:%s/" : "http://%s:%s/", d->ha.numeric,
@@ -795,19 +796,22 @@ struct http_driver *http_driver_new(const struct http_driver_opts *o) {
              d->ha.host, d->ha.port);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         LOG_E("http driver: curl_global_init failed");
-        goto fail;
+        goto out;
     }
+    curl_up = true;
     for (unsigned i = 0; i < SCHED_MAX_LANES; i++) {
         if (!lane_init(d, &d->lanes[i], i)) {
             LOG_E("http driver: curl_multi_init failed");
-            http_driver_free(d);
-            return NULL;
+            goto out;
         }
     }
-    return d;
-fail:
-    free(d);
-    return NULL;
+    ok = true;
+out:
+    if (!ok && curl_up)
+        http_driver_free(d); /* it also drops the curl_global_init reference */
+    else if (!ok)
+        free(d);
+    return ok ? d : NULL;
 }
 
 void http_driver_disconnect(struct http_driver *d) {

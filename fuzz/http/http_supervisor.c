@@ -505,31 +505,35 @@ struct http_supervisor *http_supervisor_start(const struct http_supervisor_opts 
     http_supervisor_err[0] = '\0';
     pthread_once(&curl_once, init_curl);
     struct http_supervisor *s = http_supervisor_new();
+    bool ok = false;
     if (s == NULL) {
         fail_with("svc: out of memory");
         return NULL;
     }
     if (!curl_ok) {
         fail_with("svc: curl_global_init failed");
-        goto fail;
+        goto out;
     }
     if (!copy_opts(s, o) || !compile_ready(s))
-        goto fail;
+        goto out;
     if (s->log_path != NULL &&
         (s->log_fd = open(s->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
         fail_with("svc: cannot open the service log %s: %s", s->log_path, strerror(errno));
-        goto fail;
+        goto out;
     }
     if ((s->out = http_output_new(s->log_fd, s->log_path, &s->re)) == NULL) {
         fail_with("svc: out of memory");
-        goto fail;
+        goto out;
     }
     if (!start_run(s))
-        goto fail;
-    return s;
-fail:
-    http_supervisor_free(s);
-    return NULL;
+        goto out;
+    ok = true;
+out:
+    if (!ok) {
+        http_supervisor_free(s);
+        s = NULL;
+    }
+    return s; /* the caller's on success */
 }
 
 const char *http_supervisor_addr(const struct http_supervisor *s) {

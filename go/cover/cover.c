@@ -129,6 +129,8 @@ static void *serve_loop(void *arg) {
 /* Maps the region and checks what the harness wrote. */
 static int map_region(const char *path) {
     struct stat st;
+    void *p = MAP_FAILED;
+    int rc = -1;
     int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0) {
         snprintf(svc.err, sizeof svc.err, "open %s: %s", path, strerror(errno));
@@ -136,14 +138,12 @@ static int map_region(const char *path) {
     }
     if (fstat(fd, &st) != 0 || st.st_size < (off_t)RCOV_HEADER_SIZE) {
         snprintf(svc.err, sizeof svc.err, "%s: not a remote-coverage region (too small)", path);
-        close(fd);
-        return -1;
+        goto out;
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) {
         snprintf(svc.err, sizeof svc.err, "mmap %s: %s", path, strerror(errno));
-        return -1;
+        goto out;
     }
     struct rcov_header *h = p;
     uint64_t room = (uint64_t)st.st_size - RCOV_HEADER_SIZE;
@@ -152,12 +152,16 @@ static int map_region(const char *path) {
         snprintf(svc.err, sizeof svc.err,
                  "%s: not a version %u remote-coverage region (magic %#x, version %u)", path,
                  RCOV_VERSION, h->magic, h->version);
-        munmap(p, (size_t)st.st_size);
-        return -1;
+        goto out;
     }
     svc.hdr = h;
     svc.copy = (uint8_t *)p + RCOV_HEADER_SIZE;
-    return 0;
+    rc = 0;
+out:
+    close(fd); /* the mapping outlives it */
+    if (rc != 0 && p != MAP_FAILED)
+        munmap(p, (size_t)st.st_size);
+    return rc;
 }
 
 /* Starts the serving thread with every signal blocked: Go's handlers stay with Go's threads. */
