@@ -115,25 +115,21 @@ static char **string_array(const struct cfg_ctx *x, const cJSON *sec, const char
         fail_with("%s: service.%s: out of memory", x->file, key);
         return NULL;
     }
-    bool ok = false;
+    bool ok = true; /* v is the one resource: no out: label */
     int i = 0;
-    for (const cJSON *e = a->child; e != NULL; e = e->next, i++) {
+    for (const cJSON *e = a->child; ok && e != NULL; e = e->next, i++) {
         char at[64];
         snprintf(at, sizeof(at), "service.%s[%d]", key, i);
         if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
             fail_with("%s: %s: expected a non-empty string", x->file, at);
-            goto out;
+            ok = false;
+        } else {
+            ok = (v[i] = expand(x, e->valuestring, at)) != NULL;
         }
-        if ((v[i] = expand(x, e->valuestring, at)) == NULL)
-            goto out;
     }
-    ok = true;
-out:
-    if (!ok) {
+    if (!ok)
         free_strv(v);
-        v = NULL;
-    }
-    return v; /* the caller's on success */
+    return ok ? v : NULL; /* the caller's on success */
 }
 
 /* An optional string member; false (with the error) when present and not a string. */

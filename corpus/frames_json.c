@@ -29,15 +29,13 @@ static bool add_trailing(cJSON *view, const struct frame_iter *it, enum frame_er
            add_bytes(t, it->buf + it->off, it->size - it->off);
 }
 
-cJSON *frames_json_view(const uint8_t *buf, size_t size) {
-    cJSON *view = cJSON_CreateObject(), *arr;
-    bool ok = false;
-    if (view == NULL)
-        return NULL;
+/* False when cJSON runs out of memory; the caller frees view either way. */
+static bool fill_view(cJSON *view, const uint8_t *buf, size_t size) {
+    cJSON *arr;
     if (cJSON_AddStringToObject(view, "format", "frames") == NULL ||
         cJSON_AddNumberToObject(view, "size", (double)size) == NULL ||
         (arr = cJSON_AddArrayToObject(view, "frames")) == NULL)
-        goto out;
+        return false;
     struct frame_iter it;
     struct frame f;
     enum frame_err err;
@@ -46,17 +44,18 @@ cJSON *frames_json_view(const uint8_t *buf, size_t size) {
         cJSON *o = cJSON_CreateObject();
         if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
             cJSON_AddNumberToObject(o, "len", f.len) == NULL || !add_bytes(o, f.data, f.len))
-            goto out;
+            return false;
     }
-    if (err != FRAME_END && !add_trailing(view, &it, err))
-        goto out;
-    ok = true;
-out:
-    if (!ok) {
-        cJSON_Delete(view);
-        view = NULL;
+    return err == FRAME_END || add_trailing(view, &it, err);
+}
+
+cJSON *frames_json_view(const uint8_t *buf, size_t size) {
+    cJSON *view = cJSON_CreateObject();
+    if (view != NULL && !fill_view(view, buf, size)) {
+        cJSON_Delete(view); /* one resource: no out: label */
+        return NULL;
     }
-    return view; /* the caller's on success */
+    return view;
 }
 
 /* Appends n bytes, growing *buf. */

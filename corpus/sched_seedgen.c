@@ -433,11 +433,9 @@ static struct gen *gen_new(const struct sched_model *m, const struct shape_set *
         g->binding[i] = rng_next(&g->r);
     ok = true;
 out:
-    if (!ok) {
+    if (!ok)
         free(g);
-        g = NULL;
-    }
-    return g; /* the caller's on success */
+    return ok ? g : NULL; /* the caller's on success */
 }
 
 static void gen_free(struct gen *g) {

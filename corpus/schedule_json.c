@@ -88,28 +88,19 @@ static bool add_step(cJSON *arr, const struct schedule_step *st) {
 }
 
 cJSON *schedule_json_view(const struct schedule *s) {
-    cJSON *view = cJSON_CreateObject(), *arr;
-    bool ok = false;
-    if (view == NULL)
-        return NULL;
-    if (cJSON_AddStringToObject(view, "format", "schedule") == NULL ||
-        cJSON_AddNumberToObject(view, "version", s->version) == NULL ||
-        cJSON_AddNumberToObject(view, "lanes", s->lanes) == NULL ||
-        cJSON_AddNumberToObject(view, "repeat", s->repeat) == NULL ||
-        cJSON_AddNumberToObject(view, "jitter_seed", s->jitter_seed) == NULL ||
-        cJSON_AddNumberToObject(view, "flags", s->flags) == NULL ||
-        (arr = cJSON_AddArrayToObject(view, "steps")) == NULL)
-        goto out;
-    for (size_t i = 0; i < s->nsteps; i++)
-        if (!add_step(arr, &s->steps[i]))
-            goto out;
-    ok = true;
-out:
-    if (!ok) {
-        cJSON_Delete(view);
-        view = NULL;
-    }
-    return view; /* the caller's on success */
+    cJSON *view = cJSON_CreateObject(), *arr = NULL;
+    bool ok = view != NULL && cJSON_AddStringToObject(view, "format", "schedule") != NULL &&
+              cJSON_AddNumberToObject(view, "version", s->version) != NULL &&
+              cJSON_AddNumberToObject(view, "lanes", s->lanes) != NULL &&
+              cJSON_AddNumberToObject(view, "repeat", s->repeat) != NULL &&
+              cJSON_AddNumberToObject(view, "jitter_seed", s->jitter_seed) != NULL &&
+              cJSON_AddNumberToObject(view, "flags", s->flags) != NULL &&
+              (arr = cJSON_AddArrayToObject(view, "steps")) != NULL;
+    for (size_t i = 0; ok && i < s->nsteps; i++)
+        ok = add_step(arr, &s->steps[i]);
+    if (!ok)
+        cJSON_Delete(view); /* one resource: no out: label; cJSON_Delete(NULL) does nothing */
+    return ok ? view : NULL;
 }
 
 /* ---- build ---- */

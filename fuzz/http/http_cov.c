@@ -87,11 +87,9 @@ struct http_cov *http_cov_create(const char *path, size_t capacity) {
     __atomic_store_n(&r->hdr->magic, RCOV_MAGIC, __ATOMIC_RELEASE);
     ok = true;
 out:
-    if (!ok) {
-        free(r); /* map_new leaves nothing mapped when it fails */
-        r = NULL;
-    }
-    return r; /* the caller's on success */
+    if (!ok)
+        free(r);          /* map_new leaves nothing mapped when it fails */
+    return ok ? r : NULL; /* the caller's on success */
 }
 
 void http_cov_destroy(struct http_cov *r) {

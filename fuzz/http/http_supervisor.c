@@ -529,11 +529,9 @@ struct http_supervisor *http_supervisor_start(const struct http_supervisor_opts 
         goto out;
     ok = true;
 out:
-    if (!ok) {
+    if (!ok)
         http_supervisor_free(s);
-        s = NULL;
-    }
-    return s; /* the caller's on success */
+    return ok ? s : NULL; /* the caller's on success */
 }
 
 const char *http_supervisor_addr(const struct http_supervisor *s) {
