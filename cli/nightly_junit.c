@@ -109,23 +109,24 @@ static void suite_counts(const struct nightly *n, bool fuzz, size_t *c) {
     }
 }
 
-static void write_doc(FILE *out, const struct nightly *n) {
+/* <testsuite NAME ...> with the counts suite_counts gives for it. */
+static void suite_open(FILE *out, const struct nightly *n, bool fuzz) {
     size_t c[4];
+    suite_counts(n, fuzz, c);
+    fprintf(out,
+            "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "skipped=\"%zu\">\n",
+            fuzz ? "fuzz" : "regression", c[0], c[1], c[2], c[3]);
+}
+
+static void write_doc(FILE *out, const struct nightly *n) {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"racefuzz nightly\">\n",
           out);
-    suite_counts(n, true, c);
-    fprintf(out,
-            "  <testsuite name=\"fuzz\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-            "skipped=\"%zu\">\n",
-            c[0], c[1], c[2], c[3]);
+    suite_open(out, n, true);
     for (size_t i = 0; i < n->nruns; i++)
         run_case(out, n, i);
     fputs("  </testsuite>\n", out);
-    suite_counts(n, false, c);
-    fprintf(out,
-            "  <testsuite name=\"regression\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-            "skipped=\"%zu\">\n",
-            c[0], c[1], c[2], c[3]);
+    suite_open(out, n, false);
     for (size_t i = 0; i < n->nknown; i++)
         known_case(out, &n->known[i]);
     fputs("  </testsuite>\n</testsuites>\n", out);
