@@ -79,6 +79,11 @@ bool cli_check_target(const char *name);
 int cli_parse_seconds(const char *opt, const char *text, unsigned long long max,
                       unsigned long long *out);
 
+struct cJSON;
+/* j printed as JSON into path, atomically (fileio_write_atomic). False when memory runs out
+ * or the write fails; the caller says which file. */
+bool cli_write_json(const char *path, const struct cJSON *j);
+
 /* Resolves --target NAME to ROOT/targets/NAME/racefuzz.json, or to the user's config in
  * use (project.h) when NAME is its name; takes --config PATH as it is. */
 int cli_config_path(const char *target, const char *config, char *out, size_t cap);

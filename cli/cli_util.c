@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+#include "fileio.h"
 #include "log.h"
 #include "project.h"
 
@@ -64,4 +67,11 @@ int cli_config_path(const char *target, const char *config, char *out, size_t ca
         return 0;
     }
     return n > 0 && (size_t)n < cap;
+}
+
+bool cli_write_json(const char *path, const cJSON *j) {
+    char *text = j != NULL ? cJSON_Print(j) : NULL;
+    bool ok = text != NULL && fileio_write_atomic(path, text, strlen(text));
+    free(text);
+    return ok;
 }

@@ -166,7 +166,7 @@ static double store_findings(const struct fuzz_args *a, const struct fuzz_setup 
                              const struct campaign_result *r) {
     struct finding base = {.target = a->req.target,
                            .mode = a->req.mode,
-                           .sanitizer = strcmp(a->req.mode, "go") == 0 ? "race" : a->req.sanitizer,
+                           .sanitizer = a->req.sanitizer,
                            .engine = campaign_engine_name(a->req.engine),
                            .env = s->env,
                            .engine_flags = s->opts.extra};

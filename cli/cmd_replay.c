@@ -111,13 +111,6 @@ static cJSON *result_json(const struct replay_args *a, const struct replay_resul
     return j;
 }
 
-static bool write_json(const char *path, const cJSON *j) {
-    char *text = cJSON_Print(j);
-    bool ok = text != NULL && fileio_write_atomic(path, text, strlen(text));
-    free(text);
-    return ok;
-}
-
 static int finish(struct replay_args *a, const struct replay_result *r, const char *binary) {
     bool json_failed = false;
     printf("replay of %s: reproduced %u/%u (%s, %s mode, %.1fs)\n", a->file, r->hits, r->attempts,
@@ -136,7 +129,7 @@ static int finish(struct replay_args *a, const struct replay_result *r, const ch
     if (snap != NULL) {
         print_env(snap);
         result_json(a, r, snap);
-        if (a->json != NULL && !write_json(a->json, snap))
+        if (a->json != NULL && !cli_write_json(a->json, snap))
             json_failed = true;
         else if (a->json != NULL)
             printf("report: %s\n", a->json);

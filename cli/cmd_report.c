@@ -109,9 +109,7 @@ bool cmd_report_sarif(const char *path, const struct report_set *s, const char *
     struct report_sarif_tool t = {
         .version = RACEFUZZ_VERSION, .information_uri = uri, .root = root};
     cJSON *log = report_sarif_build(s, &t);
-    char *text = log != NULL ? cJSON_Print(log) : NULL;
-    bool ok = text != NULL && fileio_write_atomic(path, text, strlen(text));
-    free(text);
+    bool ok = cli_write_json(path, log);
     cJSON_Delete(log);
     return ok;
 }

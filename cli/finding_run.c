@@ -18,6 +18,8 @@ static void store_one(const char *input, void *arg) {
     struct store_ctx *c = arg;
     struct store_entry e;
     struct finding f = *c->base;
+    if (strcmp(f.mode, "go") == 0)
+        f.sanitizer = "race"; /* go mode's harness runs under Go's race detector, never ASan */
     f.input = input;
     f.report = c->log;
     f.found_after_s = campaign_finding_time(c->r, input, &f.found_at);

@@ -17,9 +17,10 @@ struct finding_tally {
 };
 
 /* Stores every finding of the run o made (r its result). base gives the target, mode,
- * sanitizer, engine, environment and engine flags; its input, report and times are set
- * per finding here. When the engine log speaks of several findings (fork mode, AFL++
- * instances), each is replayed for its own report. Prints one "stored:" line each. */
+ * sanitizer (the campaign's; go mode's findings are stored as "race"), engine, environment
+ * and engine flags; its input, report and times are set per finding here. When the engine log
+ * speaks of several findings (fork mode, AFL++ instances), each is replayed for its own report.
+ * Prints one "stored:" line each. */
 void finding_run_store(const struct finding *base, const struct campaign_opts *o,
                        const struct campaign_result *r, struct finding_tally *t);
 

@@ -4,34 +4,28 @@
  * reproduced, skipped while it is an open bug or did not reproduce unmarked). */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
 #include "log.h"
 #include "nightly.h"
 #include "report_junit.h"
-#include "rf_config.h"
-
-/* Lines of a new crash's report.txt shown in its failure. */
-#define NIGHTLY_JUNIT_REPORT_LINES 40
+#include "report_set.h"
+#include "store.h"
 
 static void put(FILE *out, const char *text, bool attr) {
     report_junit_put_escaped(out, text, attr);
 }
 
-/* The top of DIR/report.txt, as the failure's text. */
+/* The top of the stored report's stacks (report_set_lines, as report_junit shows them),
+ * as the failure's text. */
 static void put_report(FILE *out, const char *dir) {
-    char path[4200];
-    struct fileio_buf b;
-    snprintf(path, sizeof(path), "%s/report.txt", dir);
-    if (!fileio_read(path, RF_MAX_FILE_SIZE, &b))
-        return;
-    char *p = (char *)b.data;
-    for (int i = 0; *p != '\0' && i < NIGHTLY_JUNIT_REPORT_LINES; i++)
-        p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
-    *p = '\0';
-    put(out, (const char *)b.data, false);
-    fileio_buf_free(&b);
+    cJSON *j = store_load_report(dir);
+    char *lines = j != NULL ? report_set_lines(j, JUNIT_REPORT_LINES) : NULL;
+    if (lines != NULL)
+        put(out, lines, false);
+    free(lines);
+    cJSON_Delete(j);
 }
 
 static void case_open(FILE *out, const char *cls, const char *name, double seconds) {

@@ -33,7 +33,7 @@ static void store_run(struct nightly *n, struct nightly_run *r, const struct fuz
     static struct finding_tally t;
     struct finding base = {.target = r->target,
                            .mode = r->mode,
-                           .sanitizer = strcmp(r->mode, "go") == 0 ? "race" : "address",
+                           .sanitizer = "address",
                            .engine = r->engine,
                            .env = s->env,
                            .engine_flags = s->opts.extra};

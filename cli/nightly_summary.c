@@ -6,10 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "cli.h"
 #include "log.h"
 #include "nightly.h"
-#include "report_junit.h"
 
 /* Points per run kept in summary.json: enough for a plot, small for a day-long run. */
 #define NIGHTLY_SUMMARY_POINTS 200
@@ -126,15 +125,6 @@ bool nightly_write(const struct nightly *n, const char *name,
     return ok;
 }
 
-static bool write_json(const char *path, const cJSON *j) {
-    char *text = j != NULL ? cJSON_Print(j) : NULL;
-    bool ok = text != NULL && fileio_write_atomic(path, text, strlen(text));
-    if (!ok)
-        PLOG_E("%s: cannot be written", path);
-    free(text);
-    return ok;
-}
-
 bool nightly_summary_write(const struct nightly *n) {
     char path[4200], t0[32], t1[32];
     cJSON *j = cJSON_CreateObject(), *a;
@@ -156,7 +146,9 @@ bool nightly_summary_write(const struct nightly *n) {
     if (n->env != NULL)
         cJSON_AddItemReferenceToObject(j, "environment", n->env);
     snprintf(path, sizeof(path), "%s/summary.json", n->out);
-    bool ok = write_json(path, j);
+    bool ok = cli_write_json(path, j);
+    if (!ok)
+        PLOG_E("%s: cannot be written", path);
     cJSON_Delete(j);
     return ok;
 }
