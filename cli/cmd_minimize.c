@@ -71,10 +71,10 @@ int cmd_minimize(int argc, char **argv) {
              a.out != NULL ? "" : ".min");
     ok = fileio_write_atomic(path, out, n);
     printf("minimized %s: %zu -> %zu bytes (%u candidates, %u kept, %u replays, original "
-           "reproduced %u/%u, kept candidates needed %u; %.1fs)\n%s%s\n",
+           "reproduced %u/%u, kept candidates needed %u, result reproduced %u/%u; %.1fs)\n%s%s\n",
            a.file, st.original_size, st.final_size, st.tried, st.accepted, st.attempts,
-           st.original_hits, o.replay.attempts, st.need, st.seconds, ok ? "written: " : "",
-           ok ? path : "");
+           st.original_hits, o.replay.attempts, st.need, st.final_hits, o.replay.attempts,
+           st.seconds, ok ? "written: " : "", ok ? path : "");
     if (ok && a.promote)
         ok = promote(&a, out, n);
     free(out);

@@ -25,6 +25,7 @@ struct minimize_opts {
 
 struct minimize_stats {
     unsigned original_hits, need, attempts, tried, accepted; /* tried: candidates only */
+    unsigned final_hits; /* the result's own check (original_hits when nothing was cut) */
     size_t original_size, final_size;
     double seconds;
 };
