@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "rf_config.h"
@@ -47,6 +48,7 @@ static bool libfuzzer_line(const char *p, const char *end, struct campaign_point
     pt->cov = field(num_end, end, " cov: ");
     if (pt->cov < 0) /* extra counters only (go and http mode): features are the coverage */
         pt->cov = field(num_end, end, " ft: ");
+    pt->ft = field(num_end, end, " ft: ");
     pt->corpus = field(num_end, end, " corp: ");
     pt->execs_per_s = field(num_end, end, " exec/s: ");
     double t = field(num_end, end, " time: "); /* fork mode */
@@ -70,15 +72,14 @@ static bool restart_line(const char *p, const char *end, double *offset) {
 }
 
 bool campaign_series_parse_libfuzzer(const char *text, struct campaign_series *s) {
-    double offset = 0, execs0 = 0;
     for (const char *p = text; *p != '\0';) {
         const char *end = p + strcspn(p, "\n");
         struct campaign_point pt;
-        if (restart_line(p, end, &offset)) {
-            execs0 = s->n > 0 ? s->v[s->n - 1].execs : 0;
+        if (restart_line(p, end, &s->at.t_offset)) {
+            s->at.execs0 = s->n > 0 ? s->v[s->n - 1].execs : 0;
         } else if (libfuzzer_line(p, end, &pt)) {
-            pt.t += offset;
-            pt.execs += execs0;
+            pt.t += s->at.t_offset;
+            pt.execs += s->at.execs0;
             if ((s->n == 0 || pt.t >= s->v[s->n - 1].t) && !push(s, pt))
                 return false;
         }
@@ -88,6 +89,7 @@ bool campaign_series_parse_libfuzzer(const char *text, struct campaign_series *s
 }
 
 enum afl_col { AFL_TIME, AFL_EXECS, AFL_EDGES, AFL_CORPUS, AFL_TOTAL, AFL_COLS };
+_Static_assert(AFL_COLS == CAMPAIGN_SERIES_AFL_COLS, "campaign_series.h's AFL++ columns");
 
 /* Column indexes by the header's names; -1 for a column it lacks. */
 static bool afl_header(const char *p, const char *end, int *col) {
@@ -130,32 +132,35 @@ static int afl_fields(const char *p, const char *end, double *v, int max) {
 }
 
 bool campaign_series_parse_afl(const char *text, struct campaign_series *s) {
-    int col[AFL_COLS];
-    double v[32], t0 = -1;
-    bool have_header = false;
+    int *col = s->at.afl_col;
+    double v[32];
     for (const char *p = text; *p != '\0';) {
         const char *end = p + strcspn(p, "\n");
-        if (*p == '#' && !have_header) {
-            have_header = afl_header(p, end, col);
-        } else if (have_header && *p != '#') {
+        if (*p == '#' && !s->at.afl_header) {
+            s->at.afl_header = afl_header(p, end, col);
+        } else if (s->at.afl_header && *p != '#') {
             int n = afl_fields(p, end, v, 32);
             bool full = true;
             for (int c = 0; c < AFL_COLS; c++)
                 full = full && col[c] < n;
-            if (full && t0 < 0)
-                t0 = v[col[AFL_TIME]]; /* unix_time in older AFL++: relative to the first row */
+            if (full && !s->at.afl_have_t0) {
+                s->at.afl_t0 = v[col[AFL_TIME]]; /* unix_time in older AFL++: relative to it */
+                s->at.afl_have_t0 = true;
+            }
+            double t0 = s->at.afl_t0;
             struct campaign_point pt = {
                 .t = full ? v[col[AFL_TIME]] - (col[AFL_TIME] >= 0 && t0 > 1e9 ? t0 : 0) : 0,
                 .execs_per_s = col[AFL_EXECS] >= 0 && full ? v[col[AFL_EXECS]] : 0,
                 .cov = col[AFL_EDGES] >= 0 && full ? v[col[AFL_EDGES]] : 0,
                 .corpus = col[AFL_CORPUS] >= 0 && full ? v[col[AFL_CORPUS]] : 0,
-                .execs = col[AFL_TOTAL] >= 0 && full ? v[col[AFL_TOTAL]] : 0};
+                .execs = col[AFL_TOTAL] >= 0 && full ? v[col[AFL_TOTAL]] : 0,
+                .ft = -1};
             if (full && (s->n == 0 || pt.t >= s->v[s->n - 1].t) && !push(s, pt))
                 return false;
         }
         p = *end == '\n' ? end + 1 : end;
     }
-    return have_header;
+    return s->at.afl_header;
 }
 
 static bool parse_file(const char *path, bool afl, struct campaign_series *s) {
@@ -168,35 +173,43 @@ static bool parse_file(const char *path, bool afl, struct campaign_series *s) {
     return ok && s->n > 0;
 }
 
+/* dir/name/plot_data into path when that file exists. */
+static bool plot_data(const char *dir, const char *name, char *path, size_t cap) {
+    int n = snprintf(path, cap, "%s/%s/plot_data", dir, name);
+    return name[0] != '.' && n > 0 && (size_t)n < cap && access(path, F_OK) == 0;
+}
+
 /* afl/main or afl/default, else the first instance folder that has a plot_data. */
-static bool afl_load(const char *afl, struct campaign_series *s) {
-    static const char *const first[] = {"main", "default"};
-    char path[4400];
+static bool afl_source(const char *afl, char *path, size_t cap) {
     struct dirent *e;
-    for (size_t i = 0; i < 2; i++) {
-        snprintf(path, sizeof(path), "%s/%s/plot_data", afl, first[i]);
-        if (parse_file(path, true, s))
-            return true;
-    }
+    if (plot_data(afl, "main", path, cap) || plot_data(afl, "default", path, cap))
+        return true;
     bool ok = false;
     DIR *d = opendir(afl);
-    while (d != NULL && !ok && (e = readdir(d)) != NULL) {
-        snprintf(path, sizeof(path), "%s/%s/plot_data", afl, e->d_name);
-        ok = e->d_name[0] != '.' && parse_file(path, true, s);
-    }
+    while (d != NULL && !ok && (e = readdir(d)) != NULL)
+        ok = plot_data(afl, e->d_name, path, cap);
     if (d != NULL)
         closedir(d);
     return ok;
 }
 
+bool campaign_series_source(const struct campaign_opts *o, const char *log, char *path,
+                            size_t cap) {
+    char afl[4200];
+    if (o->engine == CAMPAIGN_LIBFUZZER) {
+        int n = snprintf(path, cap, "%s", log);
+        return n > 0 && (size_t)n < cap;
+    }
+    int n = snprintf(afl, sizeof(afl), "%s/afl", o->work_dir);
+    return n > 0 && (size_t)n < sizeof(afl) && afl_source(afl, path, cap);
+}
+
 bool campaign_series_load(const struct campaign_opts *o, const struct campaign_result *r,
                           struct campaign_series *s) {
-    char afl[4200];
+    char path[4400];
     memset(s, 0, sizeof(*s));
-    if (o->engine == CAMPAIGN_LIBFUZZER)
-        return parse_file(r->log, false, s);
-    snprintf(afl, sizeof(afl), "%s/afl", o->work_dir);
-    return afl_load(afl, s);
+    return campaign_series_source(o, r->log, path, sizeof(path)) &&
+           parse_file(path, o->engine == CAMPAIGN_AFL, s);
 }
 
 void campaign_series_free(struct campaign_series *s) {

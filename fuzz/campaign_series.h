@@ -17,6 +17,7 @@ struct campaign_point {
     double execs_per_s; /* libFuzzer: its average so far; AFL++: its current rate */
     double corpus;      /* inputs in the corpus */
     double execs;       /* executions so far (AFL++: total_execs, 0 when not written) */
+    double ft;          /* libFuzzer: ft (features); -1 when not printed (AFL++) */
 };
 
 /* The line campaign_run writes into a libFuzzer log when it starts the engine again
@@ -27,9 +28,23 @@ struct campaign_point {
 /* At most this many points are kept: a day-long libFuzzer log has one line per new input. */
 #define CAMPAIGN_SERIES_MAX 100000
 
+/* AFL++ plot_data columns the parser reads (campaign_series.c names them). */
+#define CAMPAIGN_SERIES_AFL_COLS 5
+
 struct campaign_series {
     struct campaign_point *v; /* in time order */
     size_t n, cap;
+    /* Where the last parse stopped, so a text that grows (a running engine's log) is parsed
+     * on from there: call the parser again with only the whole lines added since. All zero
+     * (as {0} and campaign_series_load leave it) is the start of a text. Between calls the
+     * caller may drop all points but the last (n = 1): restarts count on from it. */
+    struct {
+        double t_offset, execs0; /* libFuzzer: the last restart mark's time, executions before */
+        bool afl_header;         /* AFL++: the header was read; its columns are in afl_col */
+        bool afl_have_t0;
+        int afl_col[CAMPAIGN_SERIES_AFL_COLS];
+        double afl_t0; /* the first row's time (older AFL++ writes unix_time) */
+    } at;
 };
 
 /* Parses a libFuzzer log's text (NUL-terminated). Lines that are not status lines are
@@ -44,8 +59,13 @@ bool campaign_series_parse_libfuzzer(const char *text, struct campaign_series *s
  * lacks the time column or memory runs out. */
 bool campaign_series_parse_afl(const char *text, struct campaign_series *s);
 
-/* The series of the run o made: its engine log, or the first AFL++ instance's plot_data
- * (afl/main or afl/default before others). False (s empty) when there is none. */
+/* The file the series of the run o makes is read from: the engine log (log), or the first
+ * AFL++ instance's plot_data (afl/main or afl/default before others). False (nothing
+ * logged) when there is none yet or the path does not fit in cap. */
+bool campaign_series_source(const struct campaign_opts *o, const char *log, char *path, size_t cap);
+
+/* The series of the run o made, from campaign_series_source's file. False (s empty) when
+ * there is none. */
 bool campaign_series_load(const struct campaign_opts *o, const struct campaign_result *r,
                           struct campaign_series *s);
 

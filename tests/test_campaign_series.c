@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -82,6 +84,47 @@ static void afl_without_a_time_column_should_be_refused(void **state) {
     campaign_series_free(&s);
 }
 
+/* Each line on its own, only the last point kept between calls (as campaign_status does). */
+static void parse_line_by_line(bool (*parse)(const char *, struct campaign_series *),
+                               const char *text, struct campaign_series *s) {
+    char line[512];
+    for (const char *p = text; *p != '\0';) {
+        size_t n = strcspn(p, "\n") + 1;
+        snprintf(line, sizeof(line), "%.*s", (int)n, p);
+        (void)parse(line, s);
+        if (s->n > 1)
+            s->v[0] = s->v[s->n - 1], s->n = 1;
+        p += n;
+    }
+}
+
+static void a_text_parsed_in_pieces_should_end_where_it_ends_whole(void **state) {
+    (void)state;
+    const char *log = "#4000\tNEW    cov: 9 ft: 10 corp: 4/20b lim: 4 exec/s: 2000 rss: 31Mb\n"
+                      "racefuzz: engine restarted at 2.500 s\n"
+                      "#2\tINITED cov: 9 ft: 10 corp: 5/25b exec/s: 0 rss: 30Mb\n"
+                      "#3000\tNEW    cov: 11 ft: 12 corp: 6/30b lim: 4 exec/s: 1000 rss: 31Mb\n";
+    const char *plot = "# relative_time, corpus_count, execs_per_sec, total_execs, edges_found\n"
+                       "61, 20, 1500.50, 7000, 17\n"
+                       "66, 22, 1400.00, 14000, 19\n";
+    struct campaign_series whole = {0}, pieces = {0};
+    assert_true(campaign_series_parse_libfuzzer(log, &whole));
+    parse_line_by_line(campaign_series_parse_libfuzzer, log, &pieces);
+    assert_int_equal(pieces.n, 1);
+    assert_memory_equal(&pieces.v[0], &whole.v[whole.n - 1], sizeof(whole.v[0]));
+    assert_true(pieces.v[0].execs == 7000 && pieces.v[0].t == 5.5 && pieces.v[0].ft == 12);
+    campaign_series_free(&whole);
+    campaign_series_free(&pieces);
+
+    assert_true(campaign_series_parse_afl(plot, &whole));
+    parse_line_by_line(campaign_series_parse_afl, plot, &pieces);
+    assert_int_equal(pieces.n, 1);
+    assert_memory_equal(&pieces.v[0], &whole.v[whole.n - 1], sizeof(whole.v[0]));
+    assert_true(pieces.v[0].execs == 14000 && pieces.v[0].cov == 19 && pieces.v[0].ft == -1);
+    campaign_series_free(&whole);
+    campaign_series_free(&pieces);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(libfuzzer_should_read_status_lines_and_skip_the_rest),
@@ -89,6 +132,7 @@ int main(void) {
         cmocka_unit_test(a_restart_should_carry_time_and_executions_on),
         cmocka_unit_test(afl_should_find_columns_by_the_header),
         cmocka_unit_test(afl_without_a_time_column_should_be_refused),
+        cmocka_unit_test(a_text_parsed_in_pieces_should_end_where_it_ends_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
