@@ -170,4 +170,9 @@
  * would SIGKILL racefuzz itself and orphan the group. */
 #define RF_INTERRUPT_GRACE_S 5.0
 
+/* A running campaign's status.json is rewritten this often (fuzz/campaign_status.h): often
+ * enough for a dashboard or `watch`, rarely enough that its write and fsync (it is replaced
+ * atomically) cost the engine nothing measurable. */
+#define RF_STATUS_WRITE_S 2.0
+
 #endif
