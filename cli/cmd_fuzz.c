@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "campaign_status.h"
 #include "cli.h"
 #include "finding.h"
 #include "finding_run.h"
@@ -178,6 +179,7 @@ static double store_findings(const struct fuzz_args *a, const struct fuzz_setup 
 int cmd_fuzz(int argc, char **argv) {
     static struct fuzz_args a;
     static struct fuzz_setup s;
+    static struct campaign_status st;
     struct campaign_result r;
     if (!parse(argc, argv, &a))
         return CLI_EXIT_USAGE;
@@ -191,7 +193,10 @@ int cmd_fuzz(int argc, char **argv) {
     s.opts.nextra = (size_t)(argc - optind);
     s.opts.progress = true;
     s.opts.keep_going = a.keep_going;
-    if (!campaign_run(&s.opts, &r))
+    s.opts.status = campaign_status_init(&st, a.req.target, a.req.mode, &s.opts, &r);
+    bool ran = campaign_run(&s.opts, &r);
+    campaign_status_end(&st, ran);
+    if (!ran)
         return CLI_EXIT_ENV;
     double first_s = r.found ? store_findings(&a, &s, &r) : r.seconds;
     printf("target %s, engine %s: %s after %.1fs (run %.1fs), %.0f exec/s; engine log %s\n",

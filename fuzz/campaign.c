@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "campaign_series.h"
+#include "campaign_status.h"
 #include "fileio.h"
 #include "log.h"
 #include "rf_config.h"
@@ -135,6 +136,8 @@ static double stat_value(const char *path, const char *key) {
 
 static void progress_tick(double elapsed, void *arg) {
     const struct campaign_opts *o = arg;
+    if (campaign_status_tick(o->status) || !o->progress)
+        return; /* a terminal's status line stands in for this one */
     if (((int)elapsed) % 10 == 0)
         fprintf(stderr, "racefuzz: %s on %s: %.0fs / %.0fs\n", campaign_engine_name(o->engine),
                 o->fuzzer, elapsed, o->time_s);
@@ -352,7 +355,7 @@ static bool run_segment(const struct campaign_opts *o, struct campaign_result *r
         .env_add = env,
         .output_path = r->log,
         .timeout_s = o->time_s + CAMPAIGN_GRACE_S,
-        .tick = o->progress ? progress_tick : NULL,
+        .tick = o->progress || o->status != NULL ? progress_tick : NULL,
         .tick_arg = (void *)o,
     };
     struct subproc_result sr;

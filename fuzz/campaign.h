@@ -12,6 +12,8 @@
 
 enum campaign_engine { CAMPAIGN_LIBFUZZER, CAMPAIGN_AFL, CAMPAIGN_ENGINE_COUNT };
 
+struct campaign_status;
+
 struct campaign_opts {
     enum campaign_engine engine;
     const char *fuzzer;      /* the target binary for that engine */
@@ -29,6 +31,7 @@ struct campaign_opts {
     bool keep_going; /* on past findings to the budget, each finding kept: libFuzzer started
                       * again after each (unless -fork is passed), AFL++ without
                       * AFL_BENCH_UNTIL_CRASH */
+    struct campaign_status *status; /* ticked while the engine runs (campaign_status.h), or NULL */
 };
 
 struct campaign_result {
