@@ -76,7 +76,11 @@ static void follow(struct campaign_status *st) {
     int fd = open(st->source, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
-    if (fstat(fd, &sb) == 0 && sb.st_size < st->source_done) {
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return;
+    }
+    if (sb.st_size < st->source_done) {
         campaign_series_free(&st->series); /* replaced or cut: read again from its start */
         st->source_done = 0;
     }
