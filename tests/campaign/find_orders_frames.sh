@@ -90,7 +90,11 @@ for attempt in 1 2 3 4 5; do
     case $case in *-afl) ;; *)
       stored=$(sed -n 's/^stored: \([^ ]*\) .*/\1/p' "$work/out.txt")
       [ -n "$stored" ] || { echo "FAIL: the finding was not stored in the crash store"; exit 1; }
-      expect_minimized "$bin" "$(ls "$stored"/crash-* | head -n 1)" "$work" ;;
+      # Free-running threads: C3's UAF shows at one of several access sites, one
+      # signature each, and some replays show none (issue 14): 20 replays, and another
+      # site of the same kind of bug counts.
+      MIN_REPLAYS=20 MIN_SAME_BUG="SUMMARY: $kind " \
+        expect_minimized "$bin" "$(ls "$stored"/crash-* | head -n 1)" "$work" ;;
     esac
     echo "PASS: $case"
     exit 0
