@@ -188,7 +188,8 @@ static size_t each_in(const char *dir, const char *const *prefixes, campaign_fin
             if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) != 0 || len < 0 ||
                 (size_t)len >= sizeof(path))
                 continue;
-            fn(path, arg);
+            if (fn != NULL)
+                fn(path, arg);
             n++;
             break;
         }
@@ -373,15 +374,8 @@ static bool run_segment(const struct campaign_opts *o, struct campaign_result *r
     return true;
 }
 
-static void count_finding(const char *path, void *arg) {
-    (void)path;
-    ++*(size_t *)arg;
-}
-
 static size_t findings_now(const struct campaign_opts *o) {
-    size_t n = 0;
-    campaign_each_finding(o, count_finding, &n);
-    return n;
+    return campaign_each_finding(o, NULL, NULL);
 }
 
 /* libFuzzer keeps going by being started again: after a segment that stopped at a finding,

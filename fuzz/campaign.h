@@ -54,7 +54,7 @@ bool campaign_run(const struct campaign_opts *o, struct campaign_result *r);
 
 /* Calls fn on every finding file of a run, wherever the engine's flags sent it: libFuzzer's
  * artifacts (one per crash with -fork/-ignore_crashes), every AFL++ instance folder's
- * crashes/ and hangs/ (-M/-S NAME). Returns how many there were. */
+ * crashes/ and hangs/ (-M/-S NAME). Returns how many there were; fn NULL only counts. */
 typedef void (*campaign_finding_fn)(const char *path, void *arg);
 size_t campaign_each_finding(const struct campaign_opts *o, campaign_finding_fn fn, void *arg);
 

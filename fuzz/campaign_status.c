@@ -104,17 +104,10 @@ static void follow(struct campaign_status *st) {
     close(fd);
 }
 
-static void count_finding(const char *path, void *arg) {
-    (void)path;
-    ++*(size_t *)arg;
-}
-
 void campaign_status_update(struct campaign_status *st) {
-    size_t findings = 0;
     st->now.elapsed_s = since(&st->t0);
     follow(st);
-    campaign_each_finding(st->o, count_finding, &findings);
-    st->now.unique_crashes = findings;
+    st->now.unique_crashes = campaign_each_finding(st->o, NULL, NULL);
 }
 
 static void write_status(struct campaign_status *st) {

@@ -58,7 +58,8 @@ expect_minimized() {
   if ! "$bin" replay "$input.min" -n "${MIN_REPLAYS:-10}" >"$work/replay-min.txt" 2>&1; then
     if [ -n "${MIN_SAME_BUG:-}" ] && grep -q "crashed with another signature" "$work/replay-min.txt" &&
       grep -Eq "$MIN_SAME_BUG" "$work/replay-min.txt"; then
-      echo "minimized: $before -> $after bytes; the same bug, at another access site"
+      echo "minimized: $before -> $after bytes; replays crashed with another signature" \
+        "that matches '$MIN_SAME_BUG'"
       return 0
     fi
     echo "FAIL: the minimised input ($after bytes) no longer reproduces:"
