@@ -171,8 +171,8 @@
 #define RF_INTERRUPT_GRACE_S 5.0
 
 /* A running campaign's status.json is rewritten this often (fuzz/campaign_status.h): often
- * enough for a dashboard or `watch`, rarely enough that its write and fsync (it is replaced
- * atomically) cost the engine nothing measurable. */
+ * enough for a dashboard or `watch`. Each write is one small file replaced atomically (with
+ * an fsync); its cost to the engine's exec/s has not been measured. */
 #define RF_STATUS_WRITE_S 2.0
 
 #endif
